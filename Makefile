@@ -1,0 +1,61 @@
+# The few verbs people type. `make help` lists them.
+# Everything installs itself: Python packages from uv.lock into .venv (uv itself is
+# bootstrapped with pip when it is not on PATH), Chromium from Debian for the browser tests.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .cache/tools
+UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
+VENV := .venv
+SYNCED := $(VENV)/.synced
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Material 9.x prints a notice about MkDocs 2.0 on every run; keep stderr for real problems.
+export NO_MKDOCS_2_WARNING := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export CHROMIUM
+
+.PHONY: help install serve build test chromium screenshots clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON)
+	@touch $@
+
+install: $(SYNCED) ## Set up .venv exactly as uv.lock says
+
+serve: $(SYNCED) ## Serve the site with live reload at http://127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: $(SYNCED) ## Strict build into site/
+	$(VENV)/bin/mkdocs build --strict --clean --site-dir site
+
+chromium: ## Install Debian's Chromium for the browser tests, if missing
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser tests need Chromium: install it, then run make test CHROMIUM=/path/to/chromium" >&2; \
+	  exit 1; \
+	fi
+
+test: $(SYNCED) chromium ## Run every test: build checks, bad-input checks, real-browser checks
+	$(VENV)/bin/pytest
+
+screenshots: $(SYNCED) chromium ## Screenshots of every page (phone/desktop, light/dark) into .cache/screenshots
+	$(VENV)/bin/python tests/screenshots.py .cache/screenshots
+
+clean: ## Remove the built site and caches (keeps .venv)
+	rm -rf site .cache/screenshots .pytest_cache

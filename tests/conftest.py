@@ -1,0 +1,161 @@
+"""Shared fixtures: the site built once (strict), its pages parsed, and a real Chromium.
+
+Browser tests never skip: without Chromium they fail and say how to install it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+
+
+def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the project at `project`, as `make build` runs it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict",
+         "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site_dir)],
+        capture_output=True, text=True, env=env, cwd=project, timeout=300,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Markdown page of docs/ and where its HTML lands in the built site."""
+
+    src: str  # e.g. "events/first.md"
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL, as MkDocs writes it with directory URLs."""
+        stem = self.src.removesuffix(".md")
+        if stem == "index":
+            return ""
+        return stem.removesuffix("/index") + "/"
+
+    @property
+    def html_path(self) -> str:
+        return self.url + "index.html"
+
+    @property
+    def markdown(self) -> str:
+        return (DOCS / self.src).read_text(encoding="utf-8")
+
+    @functools.cached_property
+    def front_matter(self) -> dict:
+        import yaml
+
+        text = self.markdown
+        assert text.startswith("---\n"), f"docs/{self.src}: starts without front matter"
+        return yaml.safe_load(text.split("---\n", 2)[1])
+
+
+@functools.cache
+def mkdocs_config():
+    """mkdocs.yml as MkDocs reads it (with SITE_URL applied, as in the build)."""
+    from mkdocs.config import load_config
+
+    return load_config(str(ROOT / "mkdocs.yml"))
+
+
+PAGES = [Page(p.relative_to(DOCS).as_posix()) for p in sorted(DOCS.rglob("*.md"))]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, built once per test session with --strict."""
+    out = tmp_path_factory.mktemp("site")
+    result = build(ROOT, out)
+    assert result.returncode == 0, f"`mkdocs build --strict` failed:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def soup(site: Path):
+    """Parsed HTML of a built page, by its site-relative path (cached)."""
+
+    @functools.cache
+    def parse(html_path: str) -> BeautifulSoup:
+        path = site / html_path
+        assert path.is_file(), f"{html_path} was not built"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    return parse
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site: Path):
+    """The built site served on 127.0.0.1, as a static host would."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Missing Chromium is a failure, not a skip."""
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make chromium` (Debian: apt-get install chromium) "
+                    "or set CHROMIUM=/path/to/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def tab(browser, viewport):
+    """A fresh browser tab on the given viewport, in Japanese, that records what goes wrong."""
+    context = browser.new_context(locale="ja-JP", **VIEWPORTS[viewport])
+    page = context.new_page()
+    page.problems = []  # console errors, uncaught exceptions, failed requests
+    page.requests = []  # every URL the page asked for
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"exception: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url} {r.failure}"))
+    page.on("request", lambda r: page.requests.append(r.url))
+    yield page
+    context.close()

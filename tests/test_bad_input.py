@@ -1,0 +1,125 @@
+"""Author mistakes stop the build with a message that names the file and the fix.
+
+Each test copies the real project (mkdocs.yml, docs/, overrides/) into a temporary
+directory, makes one mistake, and runs the same strict build as `make build`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build
+
+RED_FLAG = """
+/// red-flag | {title}
+    attrs: {{id: {id}}}
+
+本文です。僕が見た限りでは、こういう誘いは断って正解でした。
+///
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    copy.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", copy / "docs")
+    shutil.copytree(ROOT / "overrides", copy / "overrides", ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def append(project: Path, src: str, text: str) -> None:
+    path = project / "docs" / src
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def failed_build(project: Path) -> str:
+    result = build(project, project / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build should have failed, but passed:\n{output}"
+    return output
+
+
+def test_the_unchanged_copy_builds(project):
+    """The fixture itself is sound, so each failure below comes from its one mistake."""
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+
+
+def test_broken_link_fails_naming_the_file_and_the_target(project):
+    append(project, "fit.md", "\n[どこにもないページ](nowhere.md)\n")
+    output = failed_build(project)
+    assert "fit.md" in output and "nowhere.md" in output, output
+
+
+def test_missing_anchor_fails_naming_the_file(project):
+    append(project, "conclusion.md", "\n[ない赤信号](events/first.md#rf-does-not-exist)\n")
+    output = failed_build(project)
+    assert "conclusion.md" in output and "rf-does-not-exist" in output, output
+
+
+def test_page_missing_from_nav_fails_naming_the_page(project):
+    (project / "docs" / "orphan.md").write_text(
+        "---\ntitle: 迷子\ndescription: どこからもたどれないページ。\n---\n\n# 迷子\n", encoding="utf-8")
+    output = failed_build(project)
+    assert "orphan.md" in output and "nav" in output, output
+
+
+def test_page_without_description_fails_naming_the_file_and_the_fix(project):
+    path = project / "docs" / "conclusion.md"
+    text = path.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("description:")]
+    assert len(lines) < len(text.splitlines()), "conclusion.md should have had a description line"
+    path.write_text("".join(lines), encoding="utf-8")
+    output = failed_build(project)
+    assert "docs/conclusion.md" in output and "`description`" in output and "120" in output, output
+
+
+def test_overlong_description_fails_naming_the_file(project):
+    path = project / "docs" / "fit.md"
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\ndescription:")
+    path.write_text(head + sep + " " + "長い説明です。" * 20 + "\nold_description:" + rest, encoding="utf-8")
+    output = failed_build(project)
+    assert "docs/fit.md" in output and "at most 120" in output, output
+
+
+def test_unknown_callout_type_fails_naming_the_file_line_and_known_types(project):
+    append(project, "events/first.md", "\n/// redflag | つづりを間違えた赤信号\n\n本文\n///\n")
+    output = failed_build(project)
+    assert "docs/events/first.md:" in output and "unknown callout type `redflag`" in output, output
+    assert "red-flag" in output, "the message should list the known types"
+
+
+def test_unknown_type_option_fails(project):
+    append(project, "events/first.md", "\n/// details | 種類のつづり違い\n    type: red-flog\n\n本文\n///\n")
+    output = failed_build(project)
+    assert "docs/events/first.md:" in output and "`red-flog`" in output, output
+
+
+def test_classic_admonition_syntax_fails_with_the_blocks_equivalent(project):
+    append(project, "fit.md", '\n??? red-flag "古い書き方"\n    本文\n')
+    output = failed_build(project)
+    assert "docs/fit.md:" in output and "/// red-flag" in output, output
+
+
+def test_red_flag_without_id_fails(project):
+    append(project, "fit.md", "\n/// red-flag | idのない赤信号\n\n本文\n///\n")
+    output = failed_build(project)
+    assert "docs/fit.md:" in output and "attrs: {id: rf-" in output, output
+
+
+def test_red_flag_id_used_twice_fails_naming_both_places(project):
+    append(project, "fit.md", RED_FLAG.format(title="同じidの赤信号", id="rf-free-event"))
+    output = failed_build(project)
+    assert "rf-free-event" in output and "docs/fit.md:" in output and "docs/events/first.md:" in output, output
+
+
+def test_red_flag_that_starts_open_fails(project):
+    append(project, "fit.md", "\n/// red-flag | 開いた赤信号\n    open: true\n    attrs: {id: rf-open}\n\n本文\n///\n")
+    output = failed_build(project)
+    assert "docs/fit.md:" in output and "start closed" in output, output
