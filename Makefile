@@ -40,13 +40,16 @@ serve: $(SYNCED) ## Serve the site with live reload at http://127.0.0.1:8000
 build: $(SYNCED) ## Strict build into site/
 	$(VENV)/bin/mkdocs build --strict --clean --site-dir site
 
-chromium: ## Install Debian's Chromium for the browser tests, if missing
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+chromium: ## Install Debian's Chromium (and a Japanese font, so pages render as on a phone), if missing
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
+	[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -z "$$missing" ]; then :; \
 	elif command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	  echo "Installing Debian's$$missing for the browser tests"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	elif [ ! -x "$(CHROMIUM)" ]; then \
 	  echo "The browser tests need Chromium: install it, then run make test CHROMIUM=/path/to/chromium" >&2; \
 	  exit 1; \
 	fi
