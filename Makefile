@@ -34,8 +34,9 @@ $(SYNCED): pyproject.toml uv.lock | $(UV)
 
 install: $(SYNCED) ## Set up .venv exactly as uv.lock says
 
-serve: $(SYNCED) ## Serve the site with live reload at http://127.0.0.1:8000
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+# Served at the root, not under site_url's sub-path, so the address printed is the one to open.
+serve: $(SYNCED) ## Serve the site with live reload at http://127.0.0.1:8000/
+	SITE_URL=http://127.0.0.1:8000/ $(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 build: $(SYNCED) ## Strict build into site/
 	$(VENV)/bin/mkdocs build --strict --clean --site-dir site
