@@ -11,6 +11,7 @@ TOOLS := .cache/tools
 UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
 VENV := .venv
 SYNCED := $(VENV)/.synced
+NODE_DEPS := node_modules/.synced
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -19,7 +20,7 @@ export NO_MKDOCS_2_WARNING := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export CHROMIUM
 
-.PHONY: help install serve build test chromium screenshots clean
+.PHONY: help install serve build test system-deps chromium screenshots bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,25 +42,39 @@ serve: $(SYNCED) ## Serve the site with live reload at http://127.0.0.1:8000/
 build: $(SYNCED) ## Strict build into site/
 	$(VENV)/bin/mkdocs build --strict --clean --site-dir site
 
-chromium: ## Install Debian's Chromium (and a Japanese font, so pages render as on a phone), if missing
+system-deps: ## Install from Debian what the tests need, if missing: Chromium, a Japanese font, Node.js, Java
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
 	[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || missing="$$missing fonts-noto-cjk"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -z "$$missing" ]; then :; \
 	elif command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's$$missing for the browser tests"; \
+	  echo "Installing Debian's$$missing for the tests"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	elif [ ! -x "$(CHROMIUM)" ]; then \
-	  echo "The browser tests need Chromium: install it, then run make test CHROMIUM=/path/to/chromium" >&2; \
+	else \
+	  echo "The tests need$$missing: install them (or run make test CHROMIUM=/path/to/chromium)" >&2; \
 	  exit 1; \
 	fi
 
-test: $(SYNCED) chromium ## Run every test: build checks, bad-input checks, real-browser checks
+chromium: system-deps
+
+# axe-core, the Nu Html Checker and Lighthouse, exactly as package-lock.json says.
+# --ignore-scripts: vnu-jar's postinstall downloads a Java runtime from GitHub; Debian's is used instead.
+$(NODE_DEPS): package.json package-lock.json | system-deps
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(SYNCED) $(NODE_DEPS) system-deps ## Run every test: build, bad input, real browser, axe, Nu Html Checker, CSP
 	$(VENV)/bin/pytest
 
 screenshots: $(SYNCED) chromium ## Screenshots of every page (phone/desktop, light/dark) into .cache/screenshots
 	$(VENV)/bin/python tests/screenshots.py .cache/screenshots
+
+# Takes a few minutes; reports in .cache/bench/. Fails (exit 1) when a budget fails.
+bench: $(SYNCED) $(NODE_DEPS) chromium ## Lighthouse on every page vs a plain Material build; prints budgets
+	$(VENV)/bin/python bench/lighthouse.py
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf site .cache/screenshots .pytest_cache

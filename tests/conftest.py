@@ -5,6 +5,7 @@ Browser tests never skip: without Chromium they fail and say how to install it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -14,6 +15,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -31,6 +33,11 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Reports every Content-Security-Policy violation of a page to the test (see `tab`).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", e =>
+  window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+"""
 VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -112,19 +119,51 @@ def soup(site: Path):
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host: the site under `prefix` (site_url's path), 404.html for what is missing."""
+
+    prefix = "/"
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         pass
+
+    def translate_path(self, path: str) -> str:
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not (path + "/").startswith(self.prefix):
+            return str(Path(self.directory) / "does-not-exist")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """Serve a built site on 127.0.0.1 under site_url's path, as GitHub Pages would; yield its URL."""
+    prefix = urlsplit(mkdocs_config().site_url).path or "/"
+    handler = functools.partial(type("Host", (QuietHandler,), {"prefix": prefix}), directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
+    finally:
+        httpd.shutdown()
 
 
 @pytest.fixture(scope="session")
 def server(site: Path):
-    """The built site served on 127.0.0.1, as a static host would."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    """The built site served on 127.0.0.1 under its sub-path, as a static host would."""
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -148,14 +187,17 @@ def viewport(request) -> str:
 
 @pytest.fixture
 def tab(browser, viewport):
-    """A fresh browser tab on the given viewport, in Japanese, that records what goes wrong."""
+    """A fresh browser tab on the given viewport, in Japanese, that records what goes wrong:
+    console errors, uncaught exceptions, failed requests and CSP violations."""
     context = browser.new_context(locale="ja-JP", **VIEWPORTS[viewport])
     page = context.new_page()
-    page.problems = []  # console errors, uncaught exceptions, failed requests
+    page.problems = []  # console errors, uncaught exceptions, failed requests, CSP violations
     page.requests = []  # every URL the page asked for
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"exception: {e}"))
     page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url} {r.failure}"))
     page.on("request", lambda r: page.requests.append(r.url))
+    page.expose_function("__reportCspViolation", lambda v: page.problems.append(f"CSP violation: {v}"))
+    page.add_init_script(CSP_LISTENER)
     yield page
     context.close()

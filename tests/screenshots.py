@@ -7,16 +7,13 @@ Not a test: a way to look. Builds the site, serves it on 127.0.0.1, drives Chrom
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, PAGES, ROOT, VIEWPORTS, QuietHandler, build
+from conftest import CHROMIUM, CHROMIUM_FLAGS, PAGES, ROOT, VIEWPORTS, build, serve
 
 
 def main(out: Path) -> int:
@@ -26,10 +23,7 @@ def main(out: Path) -> int:
         if result.returncode:
             print(result.stderr, file=sys.stderr)
             return 1
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=tmp))
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        with sync_playwright() as pw:
+        with serve(Path(tmp)) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             for viewport, options in VIEWPORTS.items():
                 for scheme in ("light", "dark"):
@@ -46,7 +40,6 @@ def main(out: Path) -> int:
                         print(path)
                     context.close()
             browser.close()
-        httpd.shutdown()
     return 0
 
 

@@ -1,0 +1,322 @@
+"""Lighthouse on every page of the site, next to the same pages built with Material's defaults.
+
+    make bench                          # what you normally run (installs Lighthouse via npm ci)
+    .venv/bin/python bench/lighthouse.py
+
+This is a benchmark, not a test: it takes a few minutes and its numbers move a little from
+run to run. It
+
+1. builds the site strictly, as `make build` does, into .cache/bench/ours/site, and a
+   "plain" build of the same Markdown with Material's default look (no custom_dir, CSS,
+   hooks, palette, features, icons) into .cache/bench/plain/site;
+2. serves each build on 127.0.0.1 as a static host would (bench/serve.py: gzip, cache
+   headers), with site_url set to that address, as in production;
+3. runs Lighthouse (mobile, simulated throttling: its defaults) on every page of each
+   build, one page at a time, with Debian's Chromium ($CHROMIUM, default /usr/bin/chromium);
+   reports go to .cache/bench/{ours,plain}/lighthouse/*.json;
+4. prints one table row per page and build, then PASS/FAIL lines for the budgets below
+   (our build only; the plain build is the reference), and the audits behind any category
+   below 100.
+
+Exit status: 0 when every budget passes, 1 when one fails, 2 when measuring failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.utils import get_yaml_loader, yaml_load
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve import make_server, serving  # noqa: E402 - bench/ is not a package
+
+# Lighthouse categories measured, in table order (ids as in the report).
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+# Every category of every page of our build must score at least this (0-100).
+MIN_SCORE = 100
+# Largest Contentful Paint budget for every page of our build, in seconds.
+MAX_LCP_S = 1.5
+# Landing page budget for total transferred bytes (Lighthouse's total-byte-weight).
+MAX_LANDING_BYTES = 100 * 1024
+# Landing page may transfer at most this multiple of the plain build's landing page.
+MAX_LANDING_RATIO = 1.10
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+OUT = ROOT / ".cache" / "bench"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                "--disable-background-networking --disable-component-update --disable-sync")
+LIGHTHOUSE_TIMEOUT_S = 300
+# Keys of mkdocs.yml the plain build drops, so Material's defaults apply.
+PLAIN_DROP = ("hooks", "extra_css", "extra_javascript", "extra", "strict")
+PLAIN_DROP_THEME = ("custom_dir", "palette", "features", "icon", "favicon")
+PY_APPLY = "tag:yaml.org,2002:python/object/apply:"
+SHORT = {"performance": "Perf", "accessibility": "A11y", "best-practices": "BP", "seo": "SEO"}
+
+
+class BenchError(Exception):
+    """Measuring failed (build, server, Lighthouse): the numbers would not be trustworthy."""
+
+
+@dataclass(frozen=True)
+class PythonApply:
+    """A `!!python/object/apply:NAME` node of mkdocs.yml, kept as data so it can be written back."""
+
+    name: str
+    value: Any  # the node's list (args) or mapping (args, kwds), as written
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the table and budgets need from one Lighthouse report."""
+
+    build: str
+    url: str  # site-relative, "" for the landing page
+    scores: dict[str, int]
+    lcp_s: float
+    total_bytes: int
+    requests: int
+    failing: dict[str, list[str]]  # category -> "audit-id  title  score  displayValue" lines
+
+
+def page_urls() -> list[str]:
+    """Site-relative URL of every docs/**/*.md with directory URLs (as tests/conftest.py Page.url)."""
+    urls = []
+    for path in DOCS.rglob("*.md"):
+        stem = path.relative_to(DOCS).as_posix().removesuffix(".md")
+        urls.append("" if stem == "index" else stem.removesuffix("/index") + "/")
+    return sorted(urls)  # the landing page ("") first
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    """mkdocs.yml with MkDocs' loader (!ENV, INHERIT), python/object/apply tags kept as PythonApply."""
+    loader = get_yaml_loader()
+
+    def apply(loader: yaml.Loader, suffix: str, node: yaml.Node) -> PythonApply:
+        if isinstance(node, yaml.SequenceNode):
+            return PythonApply(suffix, loader.construct_sequence(node, deep=True))
+        return PythonApply(suffix, loader.construct_mapping(node, deep=True))
+
+    loader.add_multi_constructor(PY_APPLY, apply)
+    with path.open("rb") as f:
+        return yaml_load(f, loader)
+
+
+def dump_config(config: dict[str, Any]) -> str:
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def apply(dumper: yaml.SafeDumper, data: PythonApply) -> yaml.Node:
+        if isinstance(data.value, list):
+            return dumper.represent_sequence(PY_APPLY + data.name, data.value)
+        return dumper.represent_mapping(PY_APPLY + data.name, data.value)
+
+    Dumper.add_representer(PythonApply, apply)
+    return yaml.dump(config, Dumper=Dumper, allow_unicode=True, sort_keys=False)
+
+
+def write_plain_config(path: Path) -> None:
+    """The same Markdown, extensions, nav and search, with Material's default look and no hooks."""
+    config = load_config(ROOT / "mkdocs.yml")
+    for key in PLAIN_DROP:
+        config.pop(key, None)
+    theme = config["theme"]
+    for key in PLAIN_DROP_THEME:
+        theme.pop(key, None)
+    theme["language"] = "ja"
+    # Material's default font is Roboto from Google Fonts, which this offline machine cannot
+    # reach (and which would be a third-party request); keep the system fonts on both builds.
+    theme["font"] = False
+    config["docs_dir"] = str(DOCS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Generated by bench/lighthouse.py from mkdocs.yml: Material's defaults.\n"
+                    + dump_config(config), encoding="utf-8")
+
+
+def build(name: str, site_dir: Path, site_url: str) -> None:
+    """Build one site; ours strictly (as `make build`), the plain one allowing warnings."""
+    args = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(site_dir)]
+    if name == "ours":
+        args += ["--strict", "--config-file", str(ROOT / "mkdocs.yml")]
+    else:
+        config = OUT / name / "mkdocs.yml"
+        write_plain_config(config)
+        args += ["--config-file", str(config)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url}
+    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    if done.returncode != 0:
+        raise BenchError(f"`{' '.join(args[2:])}` failed:\n{done.stdout}{done.stderr}")
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
+    log(f"built {name} into {site_dir.relative_to(ROOT)}" + (f" ({len(warnings)} warnings)" if warnings else ""))
+
+
+def run_lighthouse(url: str, report: Path) -> dict[str, Any]:
+    """One Lighthouse run (mobile, simulated throttling) of `url`; the parsed JSON report."""
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.unlink(missing_ok=True)
+    args = [str(LIGHTHOUSE), url, f"--chrome-flags={CHROME_FLAGS}", "--output=json",
+            f"--output-path={report}", f"--only-categories={','.join(CATEGORIES)}", "--quiet"]
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=LIGHTHOUSE_TIMEOUT_S)
+    except subprocess.TimeoutExpired as e:
+        raise BenchError(f"Lighthouse on {url} took over {LIGHTHOUSE_TIMEOUT_S} s") from e
+    tail = "\n".join(done.stderr.splitlines()[-20:])
+    if done.returncode != 0 or not report.is_file():
+        raise BenchError(f"Lighthouse on {url} exited with {done.returncode}:\n{tail}")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    if data.get("runtimeError"):
+        raise BenchError(f"Lighthouse on {url}: {data['runtimeError']}")
+    if data.get("finalDisplayedUrl") != url:
+        raise BenchError(f"Lighthouse on {url} ended on {data.get('finalDisplayedUrl')}")
+    missing = [c for c in CATEGORIES if data.get("categories", {}).get(c, {}).get("score") is None]
+    if missing:
+        warnings = "\n".join(data.get("runWarnings", []))
+        raise BenchError(f"Lighthouse on {url} has no score for {', '.join(missing)}:\n{warnings}\n{tail}")
+    return data
+
+
+def failing_audits(data: dict[str, Any], category: str) -> list[str]:
+    """Scored audits of a category below 1, weighted ones first, as printable lines."""
+    lines = []
+    refs = sorted(data["categories"][category]["auditRefs"], key=lambda ref: -ref.get("weight", 0))
+    for ref in refs:
+        audit = data["audits"][ref["id"]]
+        if audit.get("score") is None or audit["score"] >= 1:
+            continue
+        if audit.get("scoreDisplayMode") in {"informative", "notApplicable", "manual", "error"}:
+            continue
+        shown = f" — {audit['displayValue']}" if audit.get("displayValue") else ""
+        weight = f" (weight {ref['weight']})" if ref.get("weight") else ""
+        lines.append(f"{ref['id']}: {audit['title']}; score {audit['score']:.2f}{weight}{shown}")
+    return lines
+
+
+def summarize(build_name: str, url: str, data: dict[str, Any]) -> Result:
+    scores = {c: round(data["categories"][c]["score"] * 100) for c in CATEGORIES}
+    return Result(
+        build=build_name,
+        url=url,
+        scores=scores,
+        lcp_s=data["audits"]["largest-contentful-paint"]["numericValue"] / 1000,
+        # Compressed bytes plus headers. Caveat (Chromium 156, Lighthouse 12.2): a worker's own
+        # script (Material's search worker, ~12 KB gzip) counts only its headers, in both builds.
+        total_bytes=round(data["audits"]["total-byte-weight"]["numericValue"]),
+        requests=len(data["audits"]["network-requests"]["details"]["items"]),
+        failing={c: failing_audits(data, c) for c in CATEGORIES if scores[c] < MIN_SCORE},
+    )
+
+
+def measure(build_name: str, urls: list[str]) -> list[Result]:
+    """Build, serve and run Lighthouse on every page of one build, sequentially."""
+    site_dir = OUT / build_name / "site"
+    httpd = make_server(site_dir)  # bound first, so the build knows its address
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    try:
+        build(build_name, site_dir, base)
+    except BaseException:
+        httpd.server_close()
+        raise
+    results = []
+    with serving(httpd):
+        for i, url in enumerate(urls, 1):
+            log(f"lighthouse {build_name} /{url} ({i}/{len(urls)})")
+            name = url.strip("/").replace("/", "-") or "index"
+            data = run_lighthouse(base + url, OUT / build_name / "lighthouse" / f"{name}.json")
+            results.append(summarize(build_name, url, data))
+    return results
+
+
+def table(results: list[Result]) -> str:
+    head = ["Page", "Build", *(SHORT[c] for c in CATEGORIES), "LCP (s)", "Bytes", "Requests"]
+    rows = [[f"/{r.url}", r.build, *(str(r.scores[c]) for c in CATEGORIES),
+             f"{r.lcp_s:.2f}", f"{r.total_bytes:,}", str(r.requests)] for r in results]
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
+    numeric = range(2, len(head))
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.rjust(w) if i in numeric else c.ljust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+
+    rule = "|" + "|".join("-" * (w + 1) + (":" if i in numeric else "-") for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(head), rule, *map(line, rows)])
+
+
+def budgets(ours: list[Result], plain: list[Result]) -> tuple[list[str], bool]:
+    """PASS/FAIL lines for our build, and whether all passed."""
+    lines: list[str] = []
+    ok = True
+
+    def check(passed: bool, text: str) -> None:
+        nonlocal ok
+        ok &= passed
+        lines.append(f"{'PASS' if passed else 'FAIL'}  {text}")
+
+    for r in ours:
+        low = [f"{c} {r.scores[c]}" for c in CATEGORIES if r.scores[c] < MIN_SCORE]
+        check(not low, f"/{r.url}: every category {MIN_SCORE}" + (f" (below: {', '.join(low)})" if low else ""))
+    for r in ours:
+        check(r.lcp_s <= MAX_LCP_S, f"/{r.url}: LCP {r.lcp_s * 1000:,.0f} ms (budget {MAX_LCP_S * 1000:,.0f} ms)")
+    landing = next(r for r in ours if r.url == "")
+    plain_landing = next(r for r in plain if r.url == "")
+    check(landing.total_bytes <= MAX_LANDING_BYTES,
+          f"landing page: {landing.total_bytes:,} bytes transferred (budget {MAX_LANDING_BYTES:,})")
+    ratio = landing.total_bytes / plain_landing.total_bytes
+    check(ratio <= MAX_LANDING_RATIO,
+          f"landing page: {landing.total_bytes:,} bytes vs plain Material {plain_landing.total_bytes:,} "
+          f"= {ratio:.2f}x (budget {MAX_LANDING_RATIO:.2f}x)")
+    return lines, ok
+
+
+def failing_details(results: list[Result]) -> list[str]:
+    lines = []
+    for r in results:
+        for category, audits in r.failing.items():
+            lines.append(f"/{r.url} {category} {r.scores[category]}:")
+            lines += [f"  - {a}" for a in audits] or ["  - (no single failing audit: the score is below 100 overall)"]
+    return lines
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def main() -> int:
+    if not LIGHTHOUSE.is_file():
+        log(f"{LIGHTHOUSE.relative_to(ROOT)} is missing: run `npm ci` (make bench does)")
+        return 2
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        log(f"Chromium not found at {CHROMIUM}: run `make chromium` or set CHROMIUM=/path/to/chromium")
+        return 2
+    urls = page_urls()
+    try:
+        ours = measure("ours", urls)
+        plain = measure("plain", urls)
+    except BenchError as e:
+        log(str(e))
+        return 2
+    by_page = sorted(ours + plain, key=lambda r: (urls.index(r.url), r.build != "ours"))
+    lines, ok = budgets(ours, plain)
+    print(table(by_page))
+    print()
+    print("\n".join(lines))
+    details = failing_details(ours)
+    if details:
+        print("\nAudits behind the categories below 100 (our build):")
+        print("\n".join(details))
+    print(f"\nReports: {OUT.relative_to(ROOT)}/{{ours,plain}}/lighthouse/*.json")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
