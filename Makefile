@@ -76,5 +76,5 @@ screenshots: $(SYNCED) chromium ## Screenshots of every page (phone/desktop, lig
 bench: $(SYNCED) $(NODE_DEPS) chromium ## Lighthouse on every page vs a plain Material build; prints budgets
 	$(VENV)/bin/python bench/lighthouse.py
 
-clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf site .cache/screenshots .pytest_cache
+clean: ## Remove the built site and caches (keeps .venv and node_modules)
+	rm -rf site .cache/screenshots .cache/bench .pytest_cache

@@ -1,8 +1,9 @@
 """A strict Content Security Policy on every page, as a <meta> that any static host serves.
 
-The policy allows nothing from another origin and no inline script except the theme's own
-few, each allowed by the SHA-256 hash of its exact text, computed here from the built HTML.
-So a script that somebody manages to inject into a page does not run.
+The policy allows nothing from another origin and no inline script or style except the
+theme's own few scripts and the stylesheets inline_css.py put in the page, each allowed by
+the SHA-256 hash of its exact text, computed here from the built HTML. So a script or style
+that somebody manages to inject into a page does not apply.
 
 `mkdocs serve` injects a live-reload script that changes with every request; there the
 policy is left out (and the log says so), so live reload keeps working.
@@ -24,7 +25,6 @@ log = logging.getLogger("mkdocs.hooks.csp")
 # inline SVG icons (CSS mask images count as images).
 POLICY = {
     "default-src": ["'none'"],
-    "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
@@ -34,6 +34,7 @@ POLICY = {
     "form-action": ["'self'"],
     "object-src": ["'none'"],
 }
+INLINE_STYLE = re.compile(r"<style>(?P<body>.*?)</style>", re.S)
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S)
 EXTERNAL_OR_DATA = re.compile(r"\bsrc=|\btype=\"(?!text/javascript|module)[^\"]*\"")
 HEAD_START = re.compile(r"<head>\s*(<meta charset=\"[^\"]+\">)?")
@@ -68,8 +69,9 @@ def with_policy(html: str) -> str:
 
 
 def policy_for(html: str) -> str:
-    script_src = ["'self'", *sorted({script_hash(body) for body in inline_scripts(html)})]
-    directives = {"script-src": script_src, **POLICY}
+    script_src = ["'self'", *sorted({sha256(body) for body in inline_scripts(html)})]
+    style_src = ["'self'", *sorted({sha256(m["body"]) for m in INLINE_STYLE.finditer(html)})]
+    directives = {"script-src": script_src, "style-src": style_src, **POLICY}
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
@@ -78,6 +80,6 @@ def inline_scripts(html: str) -> list[str]:
     return [m["body"] for m in INLINE_SCRIPT.finditer(html) if not EXTERNAL_OR_DATA.search(m["attrs"])]
 
 
-def script_hash(body: str) -> str:
+def sha256(body: str) -> str:
     digest = hashlib.sha256(body.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
