@@ -39,7 +39,7 @@ install: $(SYNCED) ## Set up .venv exactly as uv.lock says
 serve: $(SYNCED) ## Serve the site with live reload at http://127.0.0.1:8000/
 	SITE_URL=http://127.0.0.1:8000/ $(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-build: $(SYNCED) ## Strict build into site/
+build: $(SYNCED) ## Strict build into site/ for the address SITE_URL=https://…/ (required)
 	$(VENV)/bin/mkdocs build --strict --clean --site-dir site
 
 system-deps: ## Install from Debian what the tests need, if missing: Chromium, a Japanese font, Node.js, Java

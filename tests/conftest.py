@@ -21,6 +21,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
+# The tests build for a GitHub Pages project site, so they also prove the site works under a
+# sub-path. Set before anything reads mkdocs.yml (site_url: !ENV SITE_URL).
+TEST_SITE_URL = "https://example.github.io/igyoshu-kouryukai/"
+os.environ["SITE_URL"] = TEST_SITE_URL
 DOCS = ROOT / "docs"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -50,6 +50,12 @@ def test_the_unchanged_copy_builds(project):
     assert result.returncode == 0, result.stderr
 
 
+def test_build_without_site_url_fails_saying_what_to_set(project, monkeypatch):
+    monkeypatch.delenv("SITE_URL")
+    output = failed_build(project)
+    assert "site_url is not set" in output and "SITE_URL=https://" in output, output
+
+
 def test_broken_link_fails_naming_the_file_and_the_target(project):
     append(project, "fit.md", "\n[どこにもないページ](nowhere.md)\n")
     output = failed_build(project)
