@@ -129,3 +129,14 @@ def test_red_flag_that_starts_open_fails(project):
     append(project, "fit.md", "\n/// red-flag | 開いた赤信号\n    open: true\n    attrs: {id: rf-open}\n\n本文\n///\n")
     output = failed_build(project)
     assert "docs/fit.md:" in output and "start closed" in output, output
+
+
+def test_title_too_long_for_the_social_card_fails_naming_the_file_and_card_title(project):
+    path = project / "docs" / "fit.md"
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\ntitle:")
+    assert sep, "fit.md should have had a title line"
+    long_title = "異業種交流会に申し込む前に読んでほしい向き・不向きのチェックリスト" * 3
+    path.write_text(head + sep + " " + long_title + "\nold_title:" + rest, encoding="utf-8")
+    output = failed_build(project)
+    assert "docs/fit.md" in output and "`card_title" in output, output

@@ -206,3 +206,11 @@ def test_no_text_is_copied_word_for_word_from_the_source():
     assert result.returncode == 0 and result.stdout.strip().endswith("0 copied runs of 25+ characters"), (
         "rewrite these in the site's own words:\n" + result.stdout
     )
+
+
+def test_static_hosts_that_read_headers_get_the_security_headers(site):
+    headers = site / "_headers"
+    assert headers.is_file(), "docs/_headers should be copied to the site root"
+    text = headers.read_text(encoding="utf-8")
+    for header in ["frame-ancestors 'none'", "X-Content-Type-Options: nosniff", "Referrer-Policy:"]:
+        assert header in text, f"docs/_headers lacks {header}"
