@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<href>[^"]+\.css)">')
+COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -39,9 +40,16 @@ def inline(html: str, page_dir: str, config: MkDocsConfig) -> str:
             raise PluginError(f"overrides/hooks/inline_css.py: stylesheet {href} is on another origin; "
                               "serve it from the site (docs/stylesheets/) instead.")
         css = stylesheet_path(href, page_dir, config).read_text(encoding="utf-8")
-        return f"<style>{css}</style>"
+        return f"<style>{compact(css)}</style>"
 
     return STYLESHEET.sub(style, html)
+
+
+def compact(css: str) -> str:
+    """The stylesheet without comments and indentation (Material's own are minified already).
+    Line breaks become single spaces, which CSS reads the same way."""
+    css = COMMENT.sub("", css)
+    return " ".join(line.strip() for line in css.splitlines() if line.strip())
 
 
 def stylesheet_path(href: str, page_dir: str, config: MkDocsConfig) -> Path:
