@@ -24,6 +24,7 @@
 
     if (copy && navigator.clipboard && typeof navigator.clipboard.writeText === "function") {
       copy.hidden = false;
+      copy.parentElement.hidden = false;
       copy.addEventListener("click", async () => {
         try {
           await navigator.clipboard.writeText(url);
@@ -36,6 +37,7 @@
 
     if (native && typeof navigator.share === "function") {
       native.hidden = false;
+      native.parentElement.hidden = false;
       native.addEventListener("click", async () => {
         try {
           await navigator.share({ title, url });
