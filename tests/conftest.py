@@ -58,6 +58,17 @@ def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def project_copy(tmp_path: Path) -> Path:
+    """The real project (mkdocs.yml, docs/, overrides/) in a temporary directory, to change
+    one thing and build it."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", copy / "docs")
+    shutil.copytree(ROOT / "overrides", copy / "overrides", ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
 @dataclass(frozen=True)
 class Page:
     """One Markdown page of docs/ and where its HTML lands in the built site."""

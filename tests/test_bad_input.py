@@ -6,12 +6,11 @@ directory, makes one mistake, and runs the same strict build as `make build`.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import build, project_copy
 
 RED_FLAG = """
 /// red-flag | {title}
@@ -24,12 +23,7 @@ RED_FLAG = """
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    copy.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", copy / "docs")
-    shutil.copytree(ROOT / "overrides", copy / "overrides", ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
+    return project_copy(tmp_path)
 
 
 def append(project: Path, src: str, text: str) -> None:

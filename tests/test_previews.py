@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from conftest import PAGES, ROOT, VIEWPORTS, Page, build, mkdocs_config
+from conftest import PAGES, VIEWPORTS, Page, build, mkdocs_config, project_copy
 
 CONFIG = mkdocs_config()
 SITE_URL = CONFIG.site_url
@@ -179,16 +178,6 @@ def test_crawlers_read_the_same_preview_and_complete_structured_data(p, site):
     assert main_url == url, f"{where}: mainEntityOfPage must be the canonical URL {url}, got {main}"
     urls = [ld.get("url"), ld["image"], main_url, ld["author"].get("url"), ld["publisher"].get("url")]
     assert all(u is None or u.startswith(SITE_URL) for u in urls), f"{where}: every URL in JSON-LD must be absolute under site_url: {urls}"
-
-
-def project_copy(tmp_path: Path) -> Path:
-    """The real project in a temporary directory, to change one thing and build it."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", copy / "docs")
-    shutil.copytree(ROOT / "overrides", copy / "overrides", ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
 
 
 def test_front_matter_dates_become_the_json_ld_dates(tmp_path):
