@@ -42,11 +42,12 @@ serve: $(SYNCED) ## Serve the site with live reload at http://127.0.0.1:8000/
 build: $(SYNCED) ## Strict build into site/ for the address SITE_URL=https://…/ (required)
 	$(VENV)/bin/mkdocs build --strict --clean --site-dir site
 
-system-deps: ## Install from Debian what the tests need, if missing: Chromium, a Japanese font, Node.js, Java, cairo
+system-deps: ## Install from Debian what the tests need, if missing: Chromium, Japanese and emoji fonts, Node.js, Java, cairo
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
 	PATH="$$PATH:/sbin" ldconfig -p 2>/dev/null | grep -q libcairo.so.2 || missing="$$missing libcairo2"; \
 	[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || missing="$$missing fonts-noto-cjk"; \
+	[ -n "$$(fc-list 'Noto Color Emoji' 2>/dev/null)" ] || missing="$$missing fonts-noto-color-emoji"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -z "$$missing" ]; then :; \

@@ -22,7 +22,10 @@ READING_ORDER = [
     "events/second.md",
     "events/compare.md",
     "fit.md",
+    "check.md",
     "conclusion.md",
+    "red-flags.md",
+    "help.md",
 ]
 
 # Every warning sign the source article names, each a red flag on the page that tells it.

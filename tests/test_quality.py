@@ -102,6 +102,12 @@ def test_every_page_passes_axe_at_wcag_22_aa(browser, server, viewport_name, sch
                 opened = tab.evaluate("[...document.querySelectorAll('details')].map(d => d.open = true).length")
                 if url in ("background/", "events/first/", "events/second/"):
                     assert opened > 0, f"{url} should have red flags to open"
+                # Every checklist box ticked: the verdict then shows its counts and the list of
+                # signs with their links (docs/javascripts/checklist.js).
+                ticked = tab.evaluate("[...document.querySelectorAll('.ik-check input[type=checkbox]')]"
+                                      ".map(box => box.click()).length")
+                if url in ("fit/", "check/"):
+                    assert ticked > 0 and tab.locator(".ik-check__counts").first.is_visible(), f"{url}: no verdict"
             violations = run_axe(tab)
             if violations:
                 found[url] = violations
@@ -135,7 +141,8 @@ FOCUS_INDICATOR = """() => {
           `«${(el.getAttribute("aria-label") || el.textContent || el.parentElement.textContent).trim().slice(0, 24)}»`,
     visible, inView,
     kind: el.matches("input[name^=__palette]") ? "palette" : el.matches(".md-search__input") ? "search" :
-          el.matches("details.red-flag > summary") ? "red-flag" : el.matches(".task-list-control input") ? "checkbox" : "",
+          el.matches("details.red-flag > summary") ? "red-flag" : el.matches(".task-list-control input") ? "checkbox" :
+          el.matches(".ik-check__button") ? "button" : "",
   };
 }"""
 
@@ -143,7 +150,8 @@ FOCUS_INDICATOR = """() => {
 @pytest.mark.browser
 @pytest.mark.parametrize(("url", "controls"), [
     ("events/first/", {"palette", "search", "red-flag"}),
-    ("fit/", {"palette", "search", "checkbox"}),
+    ("fit/", {"palette", "search", "checkbox", "button"}),
+    ("check/", {"palette", "search", "checkbox", "button"}),
 ])
 def test_keyboard_focus_is_always_visible_and_reaches_every_control(browser, server, url, controls):
     context = browser.new_context(locale="ja-JP", **VIEWPORTS["desktop"])

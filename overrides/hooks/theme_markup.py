@@ -12,7 +12,9 @@ runs both checkers on every page, so a theme update that changes this markup sho
   pixels high, so keyboard focus vanishes there; the result links are tab stops already.
 - Task-list checkboxes (pymdownx.tasklist) sit in a label that holds only the box, so a
   screen reader hears an unnamed checkbox and a thumb must hit a 1em square. The item's
-  text moves into the label: the whole line is the control.
+  text moves into the label: the whole line is the control. A link that ends the item (the
+  event check's "where this sign came up") stays outside the label, so tapping the line
+  ticks the box and only the link itself navigates.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ MENDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r'(<div class="md-search__scrollwrap") tabindex="0"'), r"\1"),
     (re.compile(r'(<li class="task-list-item"><label class="task-list-control">'
                 r'<input type="checkbox"(?: checked)?/?><span class="task-list-indicator"></span>)'
-                r"</label>\s*(?P<text>[^<]*(?:<(?!/?li\b|ul\b|ol\b)[^<]*)*?)</li>"),
-     r'\1<span class="task-list-text">\g<text></span></label></li>'),
+                r"</label>\s*(?P<text>[^<]*(?:<(?!/?li\b|ul\b|ol\b)[^<]*)*?)"
+                r"(?P<link>\s*<a\b[^>]*>[^<]*</a>)?\s*</li>"),
+     r'\1<span class="task-list-text">\g<text></span></label>\g<link></li>'),
 ]
 
 
