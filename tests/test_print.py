@@ -43,6 +43,11 @@ CHROME_SOMETIMES = {"back-to-top button": ".md-top", "checklist buttons": ".ik-c
                     "skip link": ".md-skip"}
 
 
+# Paper is paper: the sheet, not the screen, sets the printed layout, so most print tests run
+# once. The chrome test keeps both viewports (the desktop's sidebars must go too).
+ONE_VIEWPORT = pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+
+
 def open_page(tab, server: str, url: str) -> None:
     """Open `url` on screen (media emulation outlives navigation) once its scripts have run."""
     tab.emulate_media(media="screen")
@@ -119,6 +124,7 @@ def test_every_red_flag_prints_open_while_it_stays_closed(tab, server, soup):
     assert not tab.problems, "\n".join(tab.problems)
 
 
+@ONE_VIEWPORT
 def test_a_red_flag_that_opens_a_sheet_leaves_no_line_at_the_foot_of_the_one_before(tab, server):
     """Chromium's PDF lets the top edge of a box that starts a sheet show at the foot of the
     sheet before: with the frame on the box's edge, a thin red line across the page."""
@@ -159,6 +165,7 @@ def test_print_leaves_out_header_navigation_share_bar_and_buttons(tab, server, v
         tab.emulate_media(media="screen")
 
 
+@ONE_VIEWPORT
 def test_checklist_buttons_do_not_print(tab, server, soup):
     urls = pages_with(soup, ".ik-check__actions")
     assert "fit/" in urls, f"the fit check's buttons are missing from fit.md: {urls}"
@@ -172,6 +179,7 @@ def test_checklist_buttons_do_not_print(tab, server, soup):
         assert all(not b.is_visible() for b in tab.locator(".ik-check button").all()), f"{url}: a button prints"
 
 
+@ONE_VIEWPORT
 def test_print_is_black_on_white_in_dark_mode_too(tab, server):
     open_page(tab, server, "events/second/")
     tab.locator("label[for=__palette_1]").click()  # the reader's own toggle: dark mode
@@ -202,6 +210,7 @@ AFTER = """a => {
 }"""
 
 
+@ONE_VIEWPORT
 def test_links_to_other_sites_print_their_address_and_internal_links_do_not(tab, server):
     open_page(tab, server, "fit/")
     # No page links out yet (the share bar does not print); add one as an author would write it.
@@ -237,6 +246,7 @@ BOX = """(ind, pseudo) => {
 }"""
 
 
+@ONE_VIEWPORT
 def test_ticked_and_unticked_boxes_print_differently(tab, server):
     open_page(tab, server, "fit/")
     items = tab.locator("li.task-list-item")
@@ -335,6 +345,7 @@ def checklist_urls(soup) -> list[str]:
     return urls
 
 
+@ONE_VIEWPORT
 def test_each_checklist_prints_on_one_sheet_with_its_heading(tab, server, soup):
     for url in checklist_urls(soup):
         open_page(tab, server, url)
@@ -374,6 +385,7 @@ SPACER = "height => { window.__ikSpacer.style.height = `${height}px`; }"
 TIGHTEN = """() => { for (const e of window.__ikLoose) e.style.breakInside = e.style.breakAfter = e.style.breakBefore = ""; }"""
 
 
+@ONE_VIEWPORT
 def test_a_checklist_that_would_straddle_a_page_break_moves_whole(tab, server, soup):
     """Push each checklist down until a page break falls inside it: printed, it must move to
     the next sheet whole, its heading with it. The same layout with page breaks allowed
@@ -408,6 +420,7 @@ def test_a_checklist_that_would_straddle_a_page_break_moves_whole(tab, server, s
 
 # The printed pages, as a reader gets them ------------------------------------------------
 
+@ONE_VIEWPORT
 def test_events_second_prints_legibly(tab, server):
     open_page(tab, server, "events/second/")
     tab.emulate_media(media="print")
