@@ -58,6 +58,14 @@ def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def failed_build(project: Path) -> str:
+    """The output of a build of `project` that must fail (the test fails if it passes)."""
+    result = build(project, project / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build should have failed, but passed:\n{output}"
+    return output
+
+
 def project_copy(tmp_path: Path) -> Path:
     """The real project (mkdocs.yml, docs/, overrides/) in a temporary directory, to change
     one thing and build it."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, project_copy
+from conftest import build, failed_build, project_copy
 
 RED_FLAG = """
 /// red-flag | {title}
@@ -29,13 +29,6 @@ def project(tmp_path: Path) -> Path:
 def append(project: Path, src: str, text: str) -> None:
     path = project / "docs" / src
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
-
-
-def failed_build(project: Path) -> str:
-    result = build(project, project / "site")
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, f"the build should have failed, but passed:\n{output}"
-    return output
 
 
 def test_the_unchanged_copy_builds(project):

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from conftest import Page, build, mkdocs_config, project_copy
+from conftest import Page, build, failed_build, mkdocs_config, project_copy
 
 INDEX = Page("red-flags.md")
 MARKER = "<!-- red-flags -->"
@@ -83,13 +83,6 @@ def built_copy(project: Path) -> Parse:
     result = build(project, project / "site")
     assert result.returncode == 0, f"the build failed:\n{result.stdout}\n{result.stderr}"
     return parser(project / "site")
-
-
-def failed_build_output(project: Path) -> str:
-    result = build(project, project / "site")
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, f"the build should have failed, but passed:\n{output}"
-    return output
 
 
 # The real site ----------------------------------------------------------------------
@@ -174,7 +167,7 @@ def test_missing_marker_fails_naming_the_index_page(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert MARKER in text, f"docs/{INDEX.src} should have had the marker"
     path.write_text(text.replace(MARKER, ""), encoding="utf-8")
-    output = failed_build_output(project)
+    output = failed_build(project)
     assert f"docs/{INDEX.src}" in output and MARKER in output, output
 
 
@@ -185,5 +178,5 @@ def test_a_site_without_red_flags_fails_naming_the_index_page(tmp_path):
         # The same callouts as plain warnings: their ids (and every link to them) stay valid.
         path.write_text(re.sub(r"^(\s*/{3,}\s*)red-flag\b", r"\1warning", text, flags=re.MULTILINE),
                         encoding="utf-8")
-    output = failed_build_output(project)
+    output = failed_build(project)
     assert f"docs/{INDEX.src}" in output and "no page has a red flag" in output, output
