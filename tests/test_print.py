@@ -99,6 +99,7 @@ RED_FLAG_BODIES = """flags => flags.map(d => {
 })"""
 
 
+@ONE_VIEWPORT
 def test_every_red_flag_prints_open_while_it_stays_closed(tab, server, soup):
     urls = pages_with(soup, "details.red-flag")
     assert len(urls) >= 3, f"red flags expected on several pages, found them on {urls}"
