@@ -44,7 +44,7 @@ build: $(SYNCED) ## Strict build into site/ for the address SITE_URL=https://…
 
 system-deps: ## Install from Debian what the tests need, if missing: Chromium, Japanese and emoji fonts, Node.js, Java, cairo
 	@missing=""; \
-	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
+	[ -x "$(CHROMIUM)" ] || missing=" chromium"; \
 	PATH="$$PATH:/sbin" ldconfig -p 2>/dev/null | grep -q libcairo.so.2 || missing="$$missing libcairo2"; \
 	[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || missing="$$missing fonts-noto-cjk"; \
 	[ -n "$$(fc-list 'Noto Color Emoji' 2>/dev/null)" ] || missing="$$missing fonts-noto-color-emoji"; \
