@@ -50,13 +50,9 @@ FIND = """(selector, text, index) => [...document.querySelectorAll(selector)]
 # the content of a closed <details>, which WebKit still lays out (hidden like content-visibility).
 VISIBLE = """el => !!el && el.checkVisibility({visibilityProperty: true}) && el.getClientRects().length > 0"""
 
-MINIBROWSER_GLOBS = (
-    "/usr/lib/*/webkit2gtk-4.*/MiniBrowser",  # Debian and Ubuntu (multiarch)
-    "/usr/lib/webkit2gtk-4.*/MiniBrowser",
-    "/usr/libexec/webkit2gtk-4.*/MiniBrowser",  # Fedora
-    "/usr/lib*/webkitgtk-6.*/MiniBrowser",
-    "/usr/libexec/webkitgtk-6.*/MiniBrowser",
-)
+# As in the Makefile's system-deps: Debian and Ubuntu put it in /usr/lib/<multiarch>/webkit2gtk-4.1/,
+# others in /usr/libexec/webkit2gtk-4.x/ or webkitgtk-6.0/.
+MINIBROWSER_GLOBS = ("/usr/lib*/*/*webkit*gtk-*/MiniBrowser", "/usr/lib*/*webkit*gtk-*/MiniBrowser")
 INSTALL_WEBKIT = ("run `make system-deps` (Debian/Ubuntu: apt-get install webkit2gtk-driver xvfb), "
                   "or set WEBKIT_DRIVER=/path/to/WebKitWebDriver and MINIBROWSER=/path/to/MiniBrowser")
 
@@ -555,17 +551,14 @@ class WebKitTab(Tab):
         return self._records("ik-test:requests")
 
     def screenshot(self, path: Path, full_page: bool = False) -> None:
-        """The frame as the reader sees it; `full_page`: the whole page, top to bottom, taken in
-        slices of the window (a WebKitGTK window taller than the screen renders black)."""
+        """The frame as the reader sees it, cut from a screenshot of the window (WebKitGTK's
+        screenshot of the frame element alone comes out black). `full_page`: the frame made as
+        tall as the page, taken in slices (a window taller than the screen renders black)."""
         from PIL import Image
 
-        frame = self._frame_element_outside()
-        if not full_page:
-            frame.screenshot(str(path))
-            self.driver.switch_to.frame(frame)
-            return
-        self.driver.switch_to.frame(frame)
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        height = self.height
+        if full_page:
+            height = self.driver.execute_script("return document.documentElement.scrollHeight")
         frame = self._frame_element_outside()
         self.driver.execute_script("arguments[0].height = arguments[1]", frame, height)
         window = self.driver.execute_script("return innerHeight")

@@ -167,8 +167,11 @@
     return {
       show(text) {
         area.value = text;
-        area.rows = text.split("\n").length;
         box.hidden = false;
+        // As tall as the text once wrapped, so nothing hides in a scrolled box (CSSOM, which
+        // the CSP allows; a style attribute it would block).
+        area.style.height = "";
+        area.style.height = `${area.scrollHeight + area.offsetHeight - area.clientHeight}px`;
         area.focus();
         area.setSelectionRange(0, text.length); // select() alone selects nothing on iOS
       },

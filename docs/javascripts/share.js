@@ -39,6 +39,7 @@
           const field = manual.querySelector("input");
           field.focus();
           field.setSelectionRange(0, url.length); // select() alone selects nothing on iOS
+          field.scrollLeft = 0; // show where the address starts
           say("自動ではコピーできませんでした。下のアドレスを長押しして「コピー」を選んでください", true);
         }
       });
