@@ -139,6 +139,10 @@ class Tab:
         """Wait until the page has stopped fetching (search's index and worker come in after load)."""
         raise NotImplementedError
 
+    def resize(self, size: str) -> None:
+        """The same page at another size (SIZES), as a phone turned or another phone."""
+        raise NotImplementedError
+
     def screenshot(self, path: Path, full_page: bool = False) -> None:
         raise NotImplementedError
 
@@ -296,6 +300,10 @@ class ChromiumTab(Tab):
 
     def settle(self) -> None:
         self.page.wait_for_load_state("networkidle")
+
+    def resize(self, size: str) -> None:
+        self.size, (self.width, self.height) = size, SIZES[size]
+        self.page.set_viewport_size({"width": self.width, "height": self.height})
 
     def screenshot(self, path: Path, full_page: bool = False) -> None:
         self.page.screenshot(path=str(path), full_page=full_page)
@@ -534,6 +542,13 @@ class WebKitTab(Tab):
 
     def problems(self) -> list[str]:
         return self._records("ik-test:problems")
+
+    def resize(self, size: str) -> None:
+        self.size, (self.width, self.height) = size, SIZES[size]
+        frame = self._frame_element_outside()
+        self.driver.execute_script("arguments[0].width = arguments[1]; arguments[0].height = arguments[2]",
+                                   frame, self.width, self.height)
+        self.driver.switch_to.frame(frame)
 
     def settle(self) -> None:
         """No network events in WebDriver: wait until the page's resource list stops growing."""

@@ -26,7 +26,8 @@ import sys
 
 import pytest
 
-from conftest import PAGES, ROOT
+from conftest import ON_PHONES, PAGES, ROOT
+from drivers import SIZES
 
 
 @functools.cache
@@ -137,43 +138,59 @@ def shown(text: str, breaks: list[int]) -> str:
     return "/".join(part.strip() for part in out)
 
 
-def count_phrase_breaks(reader, urls: list[str]) -> tuple[list[str], list[str], collections.Counter, collections.Counter]:
-    """Every label on the pages: those broken inside a phrase, those with a phrase too wide for
-    a line, and how many were measured and broken per kind."""
-    bad, overlong, measured, broken = [], [], collections.Counter(), collections.Counter()
+class Tally:
+    """Labels measured at one width: those broken inside a phrase, those with a phrase too wide
+    for a line, and how many were measured and broken per kind."""
+
+    def __init__(self):
+        self.bad, self.overlong = [], []
+        self.measured, self.broken = collections.Counter(), collections.Counter()
+
+    def add(self, url: str, label: dict) -> None:
+        self.measured[label["kind"]] += 1
+        inside, too_wide = bad_breaks(label)
+        where = f"{url or 'index'}: {label['kind']} 「{shown(label['text'], label['breaks'])}」"
+        if inside:
+            self.broken[label["kind"]] += 1
+            self.bad.append(where)
+        elif too_wide:
+            self.overlong.append(where)
+
+    def __str__(self) -> str:
+        kinds = ", ".join(f"{kind} {self.broken[kind]}/{self.measured[kind]}" for kind in self.measured)
+        return (f"{sum(self.broken.values())} of {sum(self.measured.values())} labels break inside a phrase "
+                f"({kinds}); {len(self.overlong)} with a phrase wider than the line")
+
+
+def count_phrase_breaks(reader, urls: list[str], sizes: list[str]) -> dict[str, Tally]:
+    """Every label of the pages, measured at each size (one page load for all sizes)."""
+    tallies = {size: Tally() for size in sizes}
     for url in urls:
         reader.open(url)
-        for label in reader.js(MEASURE, LABEL_KINDS, NOT_TEXT, True):
-            measured[label["kind"]] += 1
-            inside, too_wide = bad_breaks(label)
-            where = f"{url or 'index'}: {label['kind']} 「{shown(label['text'], label['breaks'])}」"
-            if inside:
-                broken[label["kind"]] += 1
-                bad.append(where)
-            elif too_wide:
-                overlong.append(where)
-    return bad, overlong, measured, broken
-
-
-def summary(measured: collections.Counter, broken: collections.Counter) -> str:
-    total = sum(measured.values())
-    kinds = ", ".join(f"{kind} {broken[kind]}/{measured[kind]}" for kind in measured)
-    return f"{sum(broken.values())} of {total} labels break inside a phrase ({kinds})"
+        for size in sizes:
+            reader.resize(size)
+            for label in reader.js(MEASURE, LABEL_KINDS, NOT_TEXT, True):
+                tallies[size].add(url, label)
+    return tallies
 
 
 ALL_URLS = [p.url for p in PAGES] + ["404.html"]
-WIDTHS = ["chromium-small-phone", "chromium-phone", "webkit-small-phone", "webkit-phone"]
 
 
+@ON_PHONES
 @pytest.mark.browser
-@pytest.mark.parametrize("reader", WIDTHS, indirect=True)
 def test_labels_break_lines_only_between_phrases(reader):
-    bad, overlong, measured, broken = count_phrase_breaks(reader, ALL_URLS)
-    print(f"\n{reader!r}: {summary(measured, broken)}; {len(overlong)} with a phrase wider than the line"
-          + "".join(f"\n  {o}" for o in overlong))
-    assert set(measured) == {*LABEL_KINDS, "checklist verdict"}, f"{reader!r}: measured only {dict(measured)}"
-    assert measured["checklist verdict"] == 9 and measured["red-flag summary"] >= 20, f"{reader!r}: {dict(measured)}"
-    assert not bad, f"{reader!r}: {summary(measured, broken)}:\n" + "\n".join(bad)
+    """At 390 px and at 320 px."""
+    tallies = count_phrase_breaks(reader, ALL_URLS, ["phone", "small-phone"])
+    report = []
+    for size, tally in tallies.items():
+        width = SIZES[size][0]
+        print(f"\n{reader.engine} {width}px: {tally}" + "".join(f"\n  {o}" for o in tally.overlong))
+        assert set(tally.measured) == {*LABEL_KINDS, "checklist verdict"}, f"{reader.engine} {width}px: measured only {dict(tally.measured)}"
+        assert tally.measured["checklist verdict"] == 9 and tally.measured["red-flag summary"] >= 20, dict(tally.measured)
+        if tally.bad:
+            report.append(f"{reader.engine} {width}px: {tally}:\n" + "\n".join(tally.bad))
+    assert not report, "\n".join(report)
     assert not reader.problems(), "\n".join(reader.problems())
 
 
