@@ -1,6 +1,6 @@
 # The few verbs people type. `make help` lists them.
 # Everything installs itself: Python packages from uv.lock into .venv (uv itself is
-# bootstrapped with pip when it is not on PATH), Chromium from Debian for the browser tests.
+# bootstrapped with pip when it is not on PATH), Chromium and WebKitGTK from Debian for the browser tests.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -13,6 +13,10 @@ VENV := .venv
 SYNCED := $(VENV)/.synced
 NODE_DEPS := node_modules/.synced
 CHROMIUM ?= /usr/bin/chromium
+# Where WebKitGTK's MiniBrowser is (Debian and Ubuntu: /usr/lib/<multiarch>/webkit2gtk-4.1/);
+# tests/drivers.py looks in the same places. WEBKIT_DRIVER=… MINIBROWSER=… point elsewhere.
+MINIBROWSER_GLOB := /usr/lib*/*webkit*gtk-*/MiniBrowser
+MINIBROWSER_MULTIARCH_GLOB := /usr/lib*/*/*webkit*gtk-*/MiniBrowser
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Material 9.x prints a notice about MkDocs 2.0 on every run; keep stderr for real problems.
@@ -42,9 +46,15 @@ serve: $(SYNCED) ## Serve the site with live reload at http://127.0.0.1:8000/
 build: $(SYNCED) ## Strict build into site/ for the address SITE_URL=https://…/ (required)
 	$(VENV)/bin/mkdocs build --strict --clean --site-dir site
 
-system-deps: ## Install from Debian what the tests need, if missing: Chromium, Japanese and emoji fonts, Node.js, Java, cairo
+# WebKit (iPhone's engine): WebKitGTK's WebKitWebDriver and the MiniBrowser it drives, which
+# has no headless mode and runs on an Xvfb display (tests/drivers.py finds them).
+system-deps: ## Install from Debian what the tests need, if missing: Chromium, WebKitGTK, Xvfb, Japanese and emoji fonts, Node.js, Java, cairo
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing=" chromium"; \
+	[ -x "$${WEBKIT_DRIVER:-$$(command -v WebKitWebDriver)}" ] && \
+	  { [ -x "$$MINIBROWSER" ] || compgen -G "$(MINIBROWSER_GLOB)" >/dev/null || compgen -G "$(MINIBROWSER_MULTIARCH_GLOB)" >/dev/null; } \
+	  || missing="$$missing webkit2gtk-driver"; \
+	command -v Xvfb >/dev/null || missing="$$missing xvfb"; \
 	PATH="$$PATH:/sbin" ldconfig -p 2>/dev/null | grep -q libcairo.so.2 || missing="$$missing libcairo2"; \
 	[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || missing="$$missing fonts-noto-cjk"; \
 	[ -n "$$(fc-list 'Noto Color Emoji' 2>/dev/null)" ] || missing="$$missing fonts-noto-color-emoji"; \

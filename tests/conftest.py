@@ -1,14 +1,21 @@
-"""Shared fixtures: the site built once (strict), its pages parsed, and a real Chromium.
+"""Shared fixtures: the site built once (strict), its pages parsed, and real browsers.
 
-Browser tests never skip: without Chromium they fail and say how to install it.
+- `tab`: a Chromium page (Playwright) on the `viewport` given, for the Chromium-only tests
+  (axe, print, CSP injection...).
+- `reader`: a tab of the reader's flows, the same test in every engine: Chromium at phone and
+  desktop size and WebKit at phone size (tests/drivers.py adapts the two drivers).
+
+Browser tests never skip: without Chromium or WebKit they fail and say how to install it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import http.cookies
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +26,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+
+from drivers import (HARNESS, HARNESS_PATH, ChromiumTab, MissingBrowser, WebKitSession, WebKitTab,
+                     watch)
 
 ROOT = Path(__file__).resolve().parents[1]
 # The tests build for a GitHub Pages project site, so they also prove the site works under a
@@ -37,15 +47,18 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Reports every Content-Security-Policy violation of a page to the test (see `tab`).
-CSP_LISTENER = """
-document.addEventListener("securitypolicyviolation", e =>
-  window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
-"""
 VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1280, "height": 800}},
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Selenium's own WebKitGTK class passes its driver's address the deprecated way (selenium
+    # 4.x); nothing in these tests can change that.
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:setting remote_server_addr in RemoteConnection:DeprecationWarning:selenium.webdriver.remote.webdriver")
 
 
 def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -141,39 +154,87 @@ def soup(site: Path):
     return parse
 
 
+CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>|<head>')
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static host: the site under `prefix` (site_url's path), 404.html for what is missing."""
+    """A static host: the site under `prefix` (site_url's path), 404.html for what is missing.
+
+    Besides the site, test-only files from tests/harness/ under /__tests__/ (outside the
+    site's path). With `probe`, every page gets tests/harness/probe.js as its first script
+    (see tests/drivers.py), and tests/harness/clipboard-<how>.js when the request carries the
+    cookie ik-test-clipboard=<how>. `statuses` keeps the last HTTP status of each path.
+    """
 
     prefix = "/"
+    probe = False
+    statuses: dict[str, int] | None = None
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         pass
 
     def translate_path(self, path: str) -> str:
         path = path.split("?", 1)[0].split("#", 1)[0]
+        if path.startswith(HARNESS_PATH):
+            return str(HARNESS / Path(path).name)
         if not (path + "/").startswith(self.prefix):
             return str(Path(self.directory) / "does-not-exist")
         return super().translate_path("/" + path[len(self.prefix):])
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        if self.statuses is not None:
+            self.statuses[urlsplit(self.path).path] = code
+        super().send_response(code, message)
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if self.probe and path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        if not (self.probe and path.suffix == ".html" and path.is_file() and path.name != "frame.html"):
+            return super().do_GET()
+        self.send_page(200, path.read_bytes())
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
         if code != 404 or not page.is_file():
             return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
+        self.send_page(404, page.read_bytes())
+
+    def send_page(self, code: int, body: bytes) -> None:
+        if self.probe:
+            body = self.with_probe(body)
+        self.send_response(code)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def with_probe(self, body: bytes) -> bytes:
+        scripts = ["probe.js"]
+        cookie = http.cookies.SimpleCookie(self.headers.get("Cookie", ""))
+        if "ik-test-clipboard" in cookie:
+            scripts.append(f"clipboard-{Path(cookie['ik-test-clipboard'].value).name}.js")
+        tags = "".join(f'<script src="{HARNESS_PATH}{name}"></script>' for name in scripts).encode()
+        place = CSP_META.search(body)
+        assert place, "a page without <head>"
+        return body[:place.end()] + tags + body[place.end():]
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a browser that left a page early is no error
+
 
 @contextlib.contextmanager
-def serve(site: Path):
-    """Serve a built site on 127.0.0.1 under site_url's path, as GitHub Pages would; yield its URL."""
+def serve(site: Path, *, statuses: dict[str, int] | None = None, probe: bool = False):
+    """Serve a built site on 127.0.0.1 under site_url's path, as GitHub Pages would; yield its URL.
+    `probe` and `statuses`: for WebKit (see QuietHandler)."""
     prefix = urlsplit(mkdocs_config().site_url).path or "/"
-    handler = functools.partial(type("Host", (QuietHandler,), {"prefix": prefix}), directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    host = type("Host", (QuietHandler,), {"prefix": prefix, "probe": probe, "statuses": statuses})
+    handler = functools.partial(host, directory=str(site))
+    httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -214,13 +275,41 @@ def tab(browser, viewport):
     console errors, uncaught exceptions, failed requests and CSP violations."""
     context = browser.new_context(locale="ja-JP", **VIEWPORTS[viewport])
     page = context.new_page()
-    page.problems = []  # console errors, uncaught exceptions, failed requests, CSP violations
-    page.requests = []  # every URL the page asked for
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"exception: {e}"))
-    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url} {r.failure}"))
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.expose_function("__reportCspViolation", lambda v: page.problems.append(f"CSP violation: {v}"))
-    page.add_init_script(CSP_LISTENER)
+    watch(page)
     yield page
     context.close()
+
+
+# The reader's flows, in both engines ------------------------------------------------------------
+
+# engine-size, as the `reader` fixture takes them (sizes: tests/drivers.py SIZES).
+READERS = ["chromium-phone", "chromium-desktop", "webkit-phone"]
+PHONES = ["chromium-phone", "webkit-phone"]
+# For a flow that only a phone has (the phone's width, a finger's tap).
+ON_PHONES = pytest.mark.parametrize("reader", PHONES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def webkit(site: Path):
+    """One WebKitGTK MiniBrowser for the whole session, with the site served to it by a host
+    that adds the test probe to each page. Missing WebKit is a failure, not a skip."""
+    statuses: dict[str, int] = {}
+    with serve(site, statuses=statuses, probe=True) as url:
+        try:
+            session = WebKitSession(url, statuses)
+        except MissingBrowser as error:
+            pytest.fail(str(error))
+        yield session
+        session.close()
+
+
+@pytest.fixture(params=READERS)
+def reader(request, server):
+    """A fresh tab (no storage, nothing recorded yet) in the engine and size of the parameter."""
+    engine, size = request.param.split("-", 1)
+    if engine == "webkit":
+        tab = WebKitTab(request.getfixturevalue("webkit"), size)
+    else:
+        tab = ChromiumTab(request.getfixturevalue("browser"), server, size)
+    yield tab
+    tab.close()

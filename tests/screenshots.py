@@ -1,8 +1,12 @@
 """Screenshots of every page as a reader sees it: phone and desktop, light and dark.
 
     make screenshots            # writes .cache/screenshots/<page>-<viewport>-<scheme>.png
+    .venv/bin/python tests/screenshots.py OUT --webkit [--small] [--full] [--open]
+                                # WebKit (iPhone's engine) on a phone, 390 px (--small: 320 px):
+                                # OUT/<page>-webkit-<size>-<scheme>.png
 
-Not a test: a way to look. Builds the site, serves it on 127.0.0.1, drives Chromium.
+Not a test: a way to look. Builds the site, serves it on 127.0.0.1, drives Chromium (or
+WebKitGTK, through tests/drivers.py). --full: the whole page; --open: red flags open.
 """
 
 from __future__ import annotations
@@ -15,6 +19,51 @@ from playwright.sync_api import sync_playwright
 
 from conftest import CHROMIUM, CHROMIUM_FLAGS, PAGES, ROOT, VIEWPORTS, build, serve
 
+OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => d.open = true)"
+
+
+def pages() -> list[tuple[str, str]]:
+    """(url, name) of every page and of the 404 page."""
+    return [(p.url, p.src.removesuffix(".md").replace("/", "-")) for p in PAGES] + [("404.html", "404")]
+
+
+def chromium(base: str, out: Path) -> None:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for viewport, options in VIEWPORTS.items():
+            for scheme in ("light", "dark"):
+                context = browser.new_context(locale="ja-JP", color_scheme=scheme, **options)
+                tab = context.new_page()
+                for url, name in pages():
+                    tab.goto(base + url, wait_until="networkidle")
+                    if "--open" in sys.argv:
+                        tab.evaluate(OPEN_DETAILS)
+                    path = out / f"{name}-{viewport}-{scheme}.png"
+                    tab.screenshot(path=str(path), full_page="--full" in sys.argv)
+                    print(path)
+                context.close()
+        browser.close()
+
+
+def webkit(base: str, statuses: dict[str, int], out: Path) -> None:
+    from drivers import WebKitSession, WebKitTab
+
+    size = "small-phone" if "--small" in sys.argv else "phone"
+    for scheme in ("light", "dark"):
+        session = WebKitSession(base, statuses, dark=scheme == "dark")  # MiniBrowser --dark-mode
+        try:
+            tab = WebKitTab(session, size)
+            for url, name in pages():
+                tab.open(url)
+                tab.settle()
+                if "--open" in sys.argv:
+                    tab.js(OPEN_DETAILS)
+                path = out / f"{name}-webkit-{size}-{scheme}.png"
+                tab.screenshot(path, full_page="--full" in sys.argv)
+                print(path)
+        finally:
+            session.close()
+
 
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
@@ -23,23 +72,12 @@ def main(out: Path) -> int:
         if result.returncode:
             print(result.stderr, file=sys.stderr)
             return 1
-        with serve(Path(tmp)) as base, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            for viewport, options in VIEWPORTS.items():
-                for scheme in ("light", "dark"):
-                    context = browser.new_context(locale="ja-JP", color_scheme=scheme, **options)
-                    tab = context.new_page()
-                    for p in [*PAGES, None]:
-                        url = p.url if p else "404.html"
-                        name = (p.src.removesuffix(".md").replace("/", "-") if p else "404")
-                        tab.goto(base + url, wait_until="networkidle")
-                        if "--open" in sys.argv:
-                            tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-                        path = out / f"{name}-{viewport}-{scheme}.png"
-                        tab.screenshot(path=str(path), full_page="--full" in sys.argv)
-                        print(path)
-                    context.close()
-            browser.close()
+        statuses: dict[str, int] = {}
+        with serve(Path(tmp), statuses=statuses) as base:
+            if "--webkit" in sys.argv:
+                webkit(base, statuses, out)
+            else:
+                chromium(base, out)
     return 0
 
 

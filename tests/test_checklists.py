@@ -1,16 +1,18 @@
 """The two checklists: 向き・不向きチェック (fit.md) and 申し込む前のチェック (check.md).
 
 docs/javascripts/checklist.js turns each task list into a live verdict whose words come from
-hidden [data-verdict] blocks in the page; these tests drive it in real Chromium.
+hidden [data-verdict] blocks in the page; these tests drive it in real Chromium and WebKit.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PAGES, TEST_SITE_URL
+from conftest import ON_PHONES, PAGES, TEST_SITE_URL
+from drivers import CLIPBOARD_TROUBLE
 
 FIT = "fit/"
 EVENT = "check/"
@@ -53,34 +55,35 @@ def test_every_event_question_links_to_the_red_flag_it_checks(soup):
     assert set(strong) <= linked, "a strong flag that no question links to can never be found"
 
 
-# Browser -------------------------------------------------------------------------------------
+# Browser: the reader's flows, in every engine (tests/drivers.py) ----------------------------
+
+CHECK = ".ik-check"
+OUT = "[data-verdict-out]"
 
 
-def open_check(tab, server: str, url: str):
-    response = tab.goto(server + url, wait_until="load")
-    assert response is not None and response.ok
-    return tab.locator(".ik-check").first
+def tick(reader, text: str) -> None:
+    reader.click(f"{CHECK} .task-list-control", text)
 
 
-def tick(root, text: str) -> None:
-    root.locator(".task-list-control", has_text=text).click()
+def verdict(reader) -> tuple[str, str]:
+    assert reader.visible(OUT), f"{reader.where}: the verdict must show when JavaScript runs"
+    return reader.attribute(OUT, "data-verdict"), reader.text(f"{OUT} .ik-check__headline")
 
 
-def verdict(root) -> tuple[str, str]:
-    out = root.locator("[data-verdict-out]")
-    assert out.is_visible(), "the verdict must show when JavaScript runs"
-    return out.get_attribute("data-verdict"), out.locator(".ik-check__headline").inner_text()
+def headline(reader, name: str) -> str:
+    return reader.js("s => document.querySelector(s).textContent",
+                     f'.ik-check__verdicts [data-verdict="{name}"] strong')
 
 
-def headline(root, name: str) -> str:
-    return root.locator(f'.ik-check__verdicts [data-verdict="{name}"] strong').first.text_content()
+def ticked(reader) -> int:
+    return reader.count(f"{CHECK} input[type=checkbox]:checked")
 
 
 @pytest.mark.browser
-def test_fit_verdict_follows_the_ticks(tab, server):
-    root = open_check(tab, server, FIT)
-    assert verdict(root) == ("empty", headline(root, "empty"))
-    assert not root.locator(".ik-check__howto").is_visible(), "with JavaScript the verdict replaces the note"
+def test_fit_verdict_follows_the_ticks(reader):
+    reader.open(FIT)
+    assert verdict(reader) == ("empty", headline(reader, "empty"))
+    assert not reader.visible(".ik-check__howto"), f"{reader.where}: with JavaScript the verdict replaces the note"
 
     steps = [
         (["自分からどんどん話しかけて", "定例会に、毎回きちんと"], "fit", "合う人 2/4・合わない人 0/3・僕と似ているところ 0/6"),
@@ -91,103 +94,134 @@ def test_fit_verdict_follows_the_ticks(tab, server):
     ]
     for texts, expected, counts in steps:
         for text in texts:
-            tick(root, text)
-        assert verdict(root) == (expected, headline(root, expected)), f"after ticking {texts}"
-        assert root.locator(".ik-check__counts").inner_text() == counts
-    live = root.locator("[data-check-live]")
-    assert headline(root, "anxious") in live.text_content(), "screen readers should hear the new verdict"
-    assert not tab.problems, "\n".join(tab.problems)
+            tick(reader, text)
+        assert verdict(reader) == (expected, headline(reader, expected)), f"{reader.where}: after ticking {texts}"
+        assert reader.text(".ik-check__counts") == counts
+    live = reader.js("() => document.querySelector('[data-check-live]').textContent")
+    assert headline(reader, "anxious") in live, f"{reader.where}: screen readers should hear the new verdict"
+    assert not reader.problems(), "\n".join(reader.problems())
 
 
 @pytest.mark.browser
-def test_ticks_survive_a_reload_stay_on_the_device_and_reset_clears_them(tab, server):
-    root = open_check(tab, server, FIT)
-    tab.wait_for_load_state("networkidle")  # the favicon and search's files come in after load
-    requests_before = len(tab.requests)
-    tick(root, "自分からどんどん話しかけて")
-    tick(root, "狭く深くより")
-    assert len(tab.requests) == requests_before, f"ticking must send nothing: {tab.requests[requests_before:]}"
-    saved = tab.evaluate("localStorage.getItem('ik-check:fit')")
+def test_ticks_survive_a_reload_stay_on_the_device_and_reset_clears_them(reader):
+    reader.open(FIT)
+    reader.settle()  # the favicon and search's files come in after load
+    requests_before = len(reader.requests())
+    tick(reader, "自分からどんどん話しかけて")
+    tick(reader, "狭く深くより")
+    assert len(reader.requests()) == requests_before, f"{reader.where}: ticking must send nothing: {reader.requests()[requests_before:]}"
+    saved = reader.js("() => localStorage.getItem('ik-check:fit')")
     assert saved and "自分からどんどん話しかけて" in saved
 
-    tab.wait_for_load_state("networkidle")  # a reload would abort search's files still loading
-    tab.reload(wait_until="load")
-    root = tab.locator(".ik-check").first
-    checked = root.locator("input[type=checkbox]:checked")
-    assert checked.count() == 2, "ticks must survive a reload"
-    assert verdict(root)[0] == "maybe"
+    reader.reload()
+    assert ticked(reader) == 2, f"{reader.where}: ticks must survive a reload"
+    assert verdict(reader)[0] == "maybe"
 
-    root.get_by_role("button", name="チェックをぜんぶ外す").click()
-    assert checked.count() == 0
-    assert verdict(root)[0] == "empty"
-    assert tab.evaluate("localStorage.getItem('ik-check:fit')") is None
-    tab.wait_for_load_state("networkidle")  # a reload would abort search's files still loading
-    tab.reload(wait_until="load")
-    assert tab.locator(".ik-check input[type=checkbox]:checked").count() == 0
-    assert not tab.problems, "\n".join(tab.problems)
+    reader.click(f"{CHECK} button", "チェックをぜんぶ外す")
+    assert ticked(reader) == 0
+    assert verdict(reader)[0] == "empty"
+    assert reader.js("() => localStorage.getItem('ik-check:fit')") is None
+    reader.reload()
+    assert ticked(reader) == 0, f"{reader.where}: reset ticks must stay reset after a reload"
+    assert not reader.problems(), "\n".join(reader.problems())
 
 
 @pytest.mark.browser
-def test_event_check_finds_the_ticked_flags_and_links_each_to_its_callout(tab, server):
-    root = open_check(tab, server, EVENT)
-    assert verdict(root)[0] == "empty"
-    tick(root, "会費が無料か")
-    tick(root, "回転ずしのように")
-    assert verdict(root)[0] == "few", "two ordinary signs: take care"
-    flags = root.locator(".ik-check__flags > li")
-    assert flags.count() == 2
-    hrefs = [flags.nth(i).locator("a").get_attribute("href") for i in range(2)]
+def test_event_check_finds_the_ticked_flags_and_links_each_to_its_callout(reader):
+    reader.open(EVENT)
+    assert verdict(reader)[0] == "empty"
+    tick(reader, "会費が無料か")
+    tick(reader, "回転ずしのように")
+    assert verdict(reader)[0] == "few", f"{reader.where}: two ordinary signs: take care"
+    hrefs = reader.js("() => [...document.querySelectorAll('.ik-check__flags > li a')].map(a => a.getAttribute('href'))")
     assert [h.rsplit("#", 1)[1] for h in hrefs] == ["rf-free-event", "rf-forced-cards"]
-    assert root.locator(".ik-check__counts").inner_text() == f"チェック 2 個(全 {root.locator('li.task-list-item').count()} 個中)"
+    assert reader.text(".ik-check__counts") == f"チェック 2 個(全 {reader.count(f'{CHECK} li.task-list-item')} 個中)"
 
-    tick(root, "有料セミナーに招待された")
-    assert verdict(root) == ("many", headline(root, "many")), "a paid-seminar invitation alone is enough to stay away"
-    tick(root, "有料セミナーに招待された")
-    tick(root, "会報誌の読み合わせ")
-    assert verdict(root)[0] == "many", "three signs are enough too"
+    tick(reader, "有料セミナーに招待された")
+    assert verdict(reader) == ("many", headline(reader, "many")), f"{reader.where}: a paid-seminar invitation alone is enough to stay away"
+    tick(reader, "有料セミナーに招待された")
+    tick(reader, "会報誌の読み合わせ")
+    assert verdict(reader)[0] == "many", f"{reader.where}: three signs are enough too"
 
-    flags.first.locator("a").click()
-    tab.wait_for_load_state("load")
-    assert urlsplit(tab.url).fragment == "rf-free-event"
-    assert tab.locator("details.red-flag#rf-free-event").is_visible()
-    assert not tab.problems, "\n".join(tab.problems)
+    reader.follow(".ik-check__flags > li a")
+    assert urlsplit(reader.url).fragment == "rf-free-event"
+    assert reader.visible("details.red-flag#rf-free-event")
+    assert not reader.problems(), "\n".join(reader.problems())
 
 
-@pytest.mark.browser
-def test_copy_the_result_puts_a_summary_for_line_on_the_clipboard(tab, server):
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(server))
-    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-    root = open_check(tab, server, EVENT)
-    tick(root, "会費が無料か")
-    tick(root, "「今度Zoomでゆっくり話しませんか」と言われた")
-    root.get_by_role("button", name="結果をコピー(LINEに貼れます)").click()
-    root.locator("[data-check-status]").get_by_text("コピーしました").wait_for(timeout=5_000)
-    title = tab.locator('meta[property="og:title"]').get_attribute("content")
-    assert tab.evaluate("navigator.clipboard.readText()") == "\n".join([
+COPY = ("button", "結果をコピー")
+STATUS = "[data-check-status]"
+MANUAL = ".ik-check__manual textarea"
+
+
+def expected_summary(reader) -> str:
+    title = reader.attribute('meta[property="og:title"]', "content")
+    return "\n".join([
         f"【{title}】",
         "当てはまったサイン:2個",
         "・会費が無料か、千円くらいまでの気軽な金額",
         "・「今度Zoomでゆっくり話しませんか」と言われた",
-        f"見立て:{headline(root, 'many')}",
+        f"見立て:{headline(reader, 'many')}",
         f"くわしく:{TEST_SITE_URL}check/",
     ])
-    assert not tab.problems, "\n".join(tab.problems)
+
+
+def tick_two_and_copy(reader) -> None:
+    reader.open(EVENT)
+    tick(reader, "会費が無料か")
+    tick(reader, "「今度Zoomでゆっくり話しませんか」と言われた")
+    reader.click(*COPY)
 
 
 @pytest.mark.browser
+def test_copy_the_result_puts_a_summary_for_line_on_the_clipboard(reader):
+    tick_two_and_copy(reader)
+    reader.wait_for("s => document.querySelector(s).textContent.includes('コピーしました')", STATUS,
+                    what="「コピーしました」")
+    copied = reader.clipboard()
+    assert copied == expected_summary(reader)
+    assert not re.search("[\u200b-\u200d\u2060\ufeff]", copied), f"{reader.where}: the labels' phrase breaks leaked into the copy"
+    assert not reader.visible(MANUAL), f"{reader.where}: the copy-by-hand box is only for when copying fails"
+    assert not reader.problems(), "\n".join(reader.problems())
+
+
+@ON_PHONES
+@pytest.mark.browser
+@pytest.mark.parametrize("trouble", CLIPBOARD_TROUBLE)
+def test_where_the_clipboard_is_refused_the_summary_is_shown_selected_to_copy_by_hand(reader, trouble):
+    """Some in-app browsers refuse the Clipboard API (or lack it): the reader then gets the
+    text in a box, selected, and a long press (here Ctrl+C) copies it."""
+    reader.trouble_with_clipboard(trouble)
+    tick_two_and_copy(reader)
+    reader.wait_for("s => document.querySelector(s) && document.querySelector(s).checkVisibility()", MANUAL,
+                    what="the copy-by-hand box")
+    status = reader.text(STATUS)
+    assert "コピーできませんでした" in status and "長押し" in status, f"{reader.where}: say what to do: 「{status}」"
+    expected = expected_summary(reader)
+    box = reader.js("""s => { const box = document.querySelector(s);
+        return {value: box.value, focused: document.activeElement === box, start: box.selectionStart, end: box.selectionEnd,
+                readOnly: box.readOnly, label: box.labels.length ? box.labels[0].textContent : ""} }""", MANUAL)
+    assert box["value"] == expected, f"{reader.where}: the box must hold the summary the button would have copied"
+    assert box["focused"] and (box["start"], box["end"]) == (0, len(expected)), f"{reader.where}: the whole text must be selected: {box}"
+    assert box["readOnly"] and box["label"], f"{reader.where}: a read-only box with a label: {box}"
+
+    reader.press("Control+c")
+    assert reader.clipboard() == expected, f"{reader.where}: copying the selected text by hand must give the summary"
+
+    tick(reader, "会費が無料か")
+    assert not reader.visible(MANUAL), f"{reader.where}: a new tick makes the box's text stale: it must go"
+    assert not reader.problems(), "\n".join(reader.problems())
+
+
+@ON_PHONES
+@pytest.mark.browser
 @pytest.mark.parametrize("url", [FIT, EVENT])
-def test_checklists_are_readable_and_tickable_without_javascript(browser, server, url):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
-    try:
-        tab = context.new_page()
-        tab.goto(server + url)
-        root = tab.locator(".ik-check").first
-        assert root.locator("li.task-list-item").first.is_visible()
-        assert root.locator(".ik-check__howto").is_visible(), "without JavaScript the how-to-read note shows"
-        for hidden in ("[data-verdict-out]", ".ik-check__actions", ".ik-check__verdicts"):
-            assert not root.locator(hidden).is_visible(), f"{hidden} needs JavaScript and must stay hidden"
-        box = root.locator("input[type=checkbox]").first
-        root.locator(".task-list-control").first.click()
-        assert box.is_checked(), "the boxes tick without JavaScript too"
-    finally:
-        context.close()
+def test_checklists_are_readable_and_tickable_without_javascript(reader, url):
+    reader.disable_javascript()
+    reader.open(url)
+    assert reader.visible(f"{CHECK} li.task-list-item")
+    assert reader.visible(".ik-check__howto"), f"{reader.where}: without JavaScript the how-to-read note shows"
+    for hidden in (OUT, ".ik-check__actions", ".ik-check__verdicts"):
+        assert not reader.visible(hidden), f"{reader.where}: {hidden} needs JavaScript and must stay hidden"
+    reader.tap(f"{CHECK} .task-list-control")
+    assert ticked(reader) == 1, f"{reader.where}: the boxes tick without JavaScript too"

@@ -5,8 +5,9 @@
 - The share links decode back to the page's published URL and title.
 - The QR code decodes back to the page's URL with a real decoder (zxing-cpp).
 - robots.txt names the sitemap; the sitemap lists every page.
-- In Chromium: リンクをコピー copies the URL and says so, 共有… hands it to the share sheet, and
-  nothing is fetched from another origin; without JavaScript the links still work.
+- In Chromium and WebKit: リンクをコピー copies the URL and says so (or, where the browser refuses
+  the clipboard, shows it selected to copy by hand), and nothing is fetched from another
+  origin. In Chromium: 共有… hands it to the share sheet; without JavaScript the links still work.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from conftest import PAGES, VIEWPORTS, Page, build, mkdocs_config, project_copy
+from conftest import ON_PHONES, PAGES, VIEWPORTS, Page, build, mkdocs_config, project_copy
 
 CONFIG = mkdocs_config()
 SITE_URL = CONFIG.site_url
@@ -353,32 +354,53 @@ def origin(url: str) -> str:
 
 
 @pytest.mark.browser
-def test_share_bar_copies_the_page_url_and_fetches_nothing_from_another_origin(tab, server):
+def test_share_bar_copies_the_page_url_and_fetches_nothing_from_another_origin(reader):
     p = next(p for p in PAGES if p.src == "events/first.md")
-    where = f"{p.url} (share.html, share.js)"
-    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin(server))
-    tab.goto(server + p.url, wait_until="load")
+    reader.open(p.url)
+    where = f"{reader.where} (share.html, share.js)"
 
-    links = tab.evaluate(SHARE_LINKS_IN_PAGE)
+    links = reader.js(SHARE_LINKS_IN_PAGE)
     assert all(link["visible"] for link in links.values()), f"{where}: share links not all visible: {links}"
     check_share_links(links, p, where)
-    assert not tab.evaluate(TOO_SMALL), f"{where}: controls below 44x44 CSS px: {tab.evaluate(TOO_SMALL)}"
+    assert not reader.js(TOO_SMALL), f"{where}: controls below 44x44 CSS px: {reader.js(TOO_SMALL)}"
 
-    copy = tab.get_by_role("button", name="リンクをコピー")
-    assert copy.is_visible(), f"{where}: share.js should show リンクをコピー where the Clipboard API exists"
-    copy.click()
-    status = tab.locator("[data-ik-share-status]")
-    status.get_by_text("コピーしました").wait_for(timeout=5_000)
-    assert status.get_attribute("aria-live") == "polite"
-    assert tab.evaluate("navigator.clipboard.readText()") == absolute_url(p), f"{where}: リンクをコピー copied the wrong URL"
+    assert reader.visible("button", "リンクをコピー"), f"{where}: share.js should show リンクをコピー where the Clipboard API exists"
+    reader.click("button", "リンクをコピー")
+    reader.wait_for("() => document.querySelector('[data-ik-share-status]').textContent.includes('コピーしました')",
+                    what="「コピーしました」")
+    assert reader.attribute("[data-ik-share-status]", "aria-live") == "polite"
+    assert reader.clipboard() == absolute_url(p), f"{where}: リンクをコピー copied the wrong URL"
+    assert not reader.visible(".ik-share__manual"), f"{where}: the copy-by-hand field is only for when copying fails"
 
-    native = tab.locator("[data-ik-share-native]")
-    has_share = tab.evaluate("typeof navigator.share === 'function'")
-    assert native.is_visible() == has_share, f"{where}: 共有… must show exactly when navigator.share exists ({has_share})"
+    has_share = reader.js("() => typeof navigator.share === 'function'")
+    assert reader.visible("[data-ik-share-native]") == has_share, f"{where}: 共有… must show exactly when navigator.share exists ({has_share})"
 
-    foreign = [u for u in tab.requests if not u.startswith(origin(server)) and not u.startswith("data:")]
+    reader.click(".ik-share__qr > summary")
+    assert reader.visible("svg.ik-share__qrcode"), f"{where}: QRコードを表示 must open the code"
+
+    foreign = [u for u in reader.requests() if not u.startswith(origin(reader.base)) and not u.startswith("data:")]
     assert not foreign, f"{where}: requests to another origin: {foreign}"
-    assert not tab.problems, f"{where}:\n" + "\n".join(tab.problems)
+    assert not reader.problems(), f"{where}:\n" + "\n".join(reader.problems())
+
+
+@ON_PHONES
+@pytest.mark.browser
+def test_where_the_clipboard_is_refused_the_share_bar_shows_the_address_selected(reader):
+    p = next(p for p in PAGES if p.src == "check.md")
+    reader.trouble_with_clipboard("refused")
+    reader.open(p.url)
+    reader.click("button", "リンクをコピー")
+    reader.wait_for("() => document.querySelector('.ik-share__manual input')?.checkVisibility()", what="the address field")
+    field = reader.js("""() => { const f = document.querySelector(".ik-share__manual input");
+        return {value: f.value, focused: document.activeElement === f, start: f.selectionStart, end: f.selectionEnd,
+                readOnly: f.readOnly, label: f.labels.length ? f.labels[0].textContent : ""} }""")
+    url = absolute_url(p)
+    assert field == {"value": url, "focused": True, "start": 0, "end": len(url), "readOnly": True, "label": "このページのアドレス"}, \
+        f"{reader.where}: the address must show selected in a labelled read-only field: {field}"
+    assert "長押し" in reader.text("[data-ik-share-status]"), f"{reader.where}: say how to copy by hand"
+    reader.press("Control+c")
+    assert reader.clipboard() == url, f"{reader.where}: copying the selected address by hand must give the page URL"
+    assert not reader.problems(), "\n".join(reader.problems())
 
 
 @pytest.mark.browser

@@ -8,7 +8,8 @@
 //   - lists the red flags that were ticked, each linking to the callout that explains it
 //     (event check: the link that ends each item);
 //   - keeps the ticks in localStorage on this device only, and offers a reset button and,
-//     on the event check, 「結果をコピー」 for pasting into LINE.
+//     on the event check, 「結果をコピー」 for pasting into LINE (where the browser refuses
+//     the clipboard, the text shows selected in a box, to copy by hand).
 // Nothing is sent anywhere.
 (() => {
   "use strict";
@@ -86,6 +87,8 @@
 
     const ticked = () => items.filter((item) => item.box.checked);
     let chosen = "";
+    const copy = root.querySelector("[data-check-copy]");
+    const manual = copy ? manualCopyBox(root, actions) : null;
 
     // Screen readers hear the new headline and counts after each tick, not the whole verdict.
     const live = root.querySelector("[data-check-live]");
@@ -97,6 +100,7 @@
       out.dataset.verdict = chosen;
       if (live && announce) live.textContent = nodes.slice(0, now.length ? 2 : 1).map((n) => n.textContent).join(" ");
       storage.save(name, now.map((item) => item.text));
+      if (manual) manual.hide(); // its text no longer matches the ticks
     };
 
     root.addEventListener("change", (event) => {
@@ -122,27 +126,59 @@
       });
     }
 
-    const copy = root.querySelector("[data-check-copy]");
+    // 「結果をコピー」: to the clipboard where the browser allows it. Where it does not (some
+    // in-app browsers refuse the Clipboard API, older ones lack it), the summary appears in a
+    // read-only box, selected, so that a long press copies it by hand.
     if (copy) {
-      if (navigator.clipboard && typeof navigator.clipboard.writeText === "function") {
-        copy.addEventListener("click", async () => {
-          const text = summary(root, chosen, ticked());
-          try {
-            await navigator.clipboard.writeText(text);
-            say("コピーしました。LINEのトークに貼り付けられます");
-          } catch {
-            say("コピーできませんでした。お手数ですが、画面を長押ししてコピーしてください");
-          }
-        });
-      } else {
-        copy.hidden = true;
-      }
+      copy.addEventListener("click", async () => {
+        const text = summary(root, chosen, ticked());
+        manual.hide();
+        try {
+          await navigator.clipboard.writeText(text);
+          say("コピーしました。LINEのトークに貼り付けられます");
+        } catch {
+          manual.show(text);
+          say("自動ではコピーできませんでした。下の枠の文字が選ばれているので、長押しして「コピー」を選んでください");
+        }
+      });
     }
 
     for (const howto of root.querySelectorAll(".ik-check__howto")) howto.hidden = true;
     actions.hidden = false;
     out.hidden = false;
     render(false);
+  }
+
+  // The copy-by-hand box under the buttons, hidden until copying fails. A <textarea> keeps the
+  // summary's line breaks, and a read-only one opens no keyboard on a phone when focused.
+  function manualCopyBox(root, actions) {
+    const box = document.createElement("div");
+    box.className = "ik-check__manual";
+    box.hidden = true;
+    const label = document.createElement("label");
+    const area = document.createElement("textarea");
+    area.id = `ik-check-manual-${root.dataset.check}`;
+    area.readOnly = true;
+    label.htmlFor = area.id;
+    label.textContent = "コピーする文(長押しして「コピー」)";
+    box.append(label, area);
+    const status = actions.querySelector("[data-check-status]");
+    actions.insertBefore(box, status ? status.nextSibling : null);
+    return {
+      show(text) {
+        area.value = text;
+        box.hidden = false;
+        // As tall as the text once wrapped, so nothing hides in a scrolled box (CSSOM, which
+        // the CSP allows; a style attribute it would block).
+        area.style.height = "";
+        area.style.height = `${area.scrollHeight + area.offsetHeight - area.clientHeight}px`;
+        area.focus();
+        area.setSelectionRange(0, text.length); // select() alone selects nothing on iOS
+      },
+      hide() {
+        box.hidden = true;
+      },
+    };
   }
 
   // The verdict's nodes: its headline and text (a copy of the page's [data-verdict] block),
