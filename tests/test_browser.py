@@ -77,41 +77,4 @@ def test_red_flag_works_without_javascript(browser, server):
         context.close()
 
 
-def search(tab, server: str, words: str) -> tuple[list[str], str]:
-    """Type into Material's search like a reader and return the result pages' paths."""
-    open_page(tab, server, "")
-    box = tab.locator("input.md-search__input")
-    toggle = tab.locator("label.md-header__button[for=__search]")
-    (toggle if toggle.is_visible() else box).click()  # phones open search from an icon
-    box.fill(words)
-    box.press("End")  # Material's search reacts to key events, not to fill() alone
-    results = tab.locator(".md-search-result__meta")
-    tab.wait_for_function(
-        "() => !/入力|Initializing|初期化/.test(document.querySelector('.md-search-result__meta').textContent)",
-        timeout=10_000,
-    )
-    hrefs = tab.locator("li.md-search-result__item > a.md-search-result__link").evaluate_all(
-        "links => links.map(a => new URL(a.href).pathname)")
-    return [urlsplit(h).path for h in hrefs], results.inner_text()
-
-
-@pytest.mark.parametrize(
-    ("words", "expected"),
-    [
-        ("ネットワークビジネス", "events/first/"),
-        ("名刺", "events/second/"),
-        ("紹介", "events/second/"),
-        ("宗教", "background/"),
-        ("サプリ", "background/"),       # inside サプリメント
-        ("ノルマ", "events/second/"),     # inside 紹介ノルマ
-        ("自衛隊", "events/first/"),
-    ],
-)
-def test_japanese_search_finds_the_right_page(tab, server, words, expected):
-    paths, meta = search(tab, server, words)
-    assert urlsplit(server + expected).path in paths, f"search for {words!r} should find {expected}; got {paths} ({meta})"
-
-
-def test_search_does_not_find_what_the_site_never_says(tab, server):
-    paths, meta = search(tab, server, "カレーライス")
-    assert paths == [], f"nothing on the site mentions カレーライス, yet search returned {paths}"
+# Search: tests/test_search.py (the query set in the real search box, IME input, landing).
