@@ -53,18 +53,33 @@
   const query = new URLSearchParams(location.search).get("h");
   if (!article || !query) return;
   const terms = query.split(/\s+/).filter(Boolean);
-  const region = regionOf(target);
   const loaded = document.readyState === "complete"
     ? Promise.resolve()
     : new Promise((resolve) => addEventListener("load", resolve, { once: true }));
+  land(terms).then((mark) => loaded.then(() => reveal(mark)));
 
-  if (visibleTexts(region).some((node) => terms.some((term) => includes(node.data, term)))) {
-    // Material's highlighter will mark it, once it has loaded the search index.
-    const first = () => [...article.querySelectorAll("mark[data-md-highlight]")]
-      .find((mark) => region.intersectsNode(mark));
-    waitFor(first).then((mark) => loaded.then(() => reveal(mark)));
-  } else {
-    markVariants(region, terms).then((mark) => loaded.then(() => reveal(mark)));
+  // The mark to show: Material's, where the page has the terms as typed; else one put here.
+  async function land(typed) {
+    const linked = regionOf(target);
+    const whole = document.createRange();
+    whole.selectNodeContents(article);
+    let words = typed;
+    if (!findFolded(visibleTexts(linked), words) && !findFolded(visibleTexts(whole), words)) {
+      const variants = await loadVariants();
+      words = [...typed, ...typed.flatMap((word) => Object.entries(variants)
+        .filter(([kanji]) => word.includes(kanji))
+        .map(([kanji, kana]) => word.split(kanji).join(kana)))];
+    }
+    // The section or flag linked to; the whole page when the word is not in it (a page's title
+    // in the results links to its top, wherever on the page the word is).
+    const region = findFolded(visibleTexts(linked), words) || !findFolded(visibleTexts(whole), words)
+      ? linked : whole;
+    if (visibleTexts(region).some((node) => typed.some((term) => includes(node.data, term)))) {
+      // Material's highlighter marks it, once it has loaded the search index.
+      return waitFor(() => [...article.querySelectorAll("mark[data-md-highlight]")]
+        .find((mark) => region.intersectsNode(mark)));
+    }
+    return markFolded(region, words);
   }
 
   // The part of the page a result stands for: the red flag, the section (its heading and what
@@ -97,19 +112,10 @@
     return text.toLowerCase().includes(term.toLowerCase());
   }
 
-  // Marks the first place in the region that reads like one of the terms once width, case,
-  // katakana/hiragana, voicing marks and ・ are set aside, trying also the kana the site writes
-  // for a kanji spelling (search/variants.json, from the index hook).
-  async function markVariants(range, words) {
-    const nodes = visibleTexts(range);
-    let found = findFolded(nodes, words);
-    if (!found) {
-      const variants = await loadVariants();
-      const spelled = words.flatMap((word) => Object.entries(variants)
-        .filter(([kanji]) => word.includes(kanji))
-        .map(([kanji, kana]) => word.split(kanji).join(kana)));
-      found = findFolded(nodes, spelled);
-    }
+  // Marks the first place in the region that reads like one of the words once width, case,
+  // katakana/hiragana, voicing marks and ・ are set aside.
+  function markFolded(range, words) {
+    const found = findFolded(visibleTexts(range), words);
     if (!found) return null;
     const { node, start, end } = found;
     const mark = document.createElement("mark");
@@ -154,6 +160,8 @@
       .normalize("NFD").replace(VOICING, "").normalize("NFC");
   }
 
+  // The kana the site writes for a kanji spelling a reader may type (寿司 → ずし), from the
+  // index hook: fetched only when the page has the words in no other form.
   async function loadVariants() {
     try {
       const config = JSON.parse(document.getElementById("__config").textContent);
