@@ -18,13 +18,14 @@ contain the word first. Here instead:
    `lang: en` with an empty pipeline keeps TinySegmenter (and any English stemming) out of the
    browser, so these cuts are the ones searched.
 
-3. **`keywords`, a field of each entry that is searched but not shown**: from the start of
-   every word, the next few words (an n-gram fallback: 紹介ノルマ, 名刺交換, 見込み客, 収入の柱
-   are found whole even where the dictionary has no such compound, since every query term is
-   a prefix match), and the same with a word written the other ways a reader may type it:
-   the dictionary's normalized form (お試し for おためし, 取り引き for 取引, クーリングオフ for
-   クーリング・オフ), the unvoiced form of a word voiced in a compound (すし, 寿司 for 回転ずし)
-   and full-width letters and digits (Ｚｏｏｍ, ９１１０).
+3. **`keywords` and `title_keywords`, fields searched but not shown** (boosted as the text
+   and the title): every compound, a run of nouns, prefixes and suffixes and the word after
+   it, from each of its words on (an n-gram fallback: 紹介ノルマ, 見込み客, 収入の柱, 二人きり
+   are found whole where the dictionary has no such compound, since every query term is a
+   prefix match); and the words written the other ways a reader may type them: the
+   dictionary's spelling (お試し for おためし, 取り引き for 取引, クーリングオフ for クーリング・オフ),
+   unvoiced where a compound voices them (すし, 寿司 for 回転ずし), full-width letters and
+   digits (Ｚｏｏｍ, ９１１０).
 
 4. **No word ends in a kanji.** Material's worker cuts every run of kanji in a query at the
    words of the index it finds inside the run, and drops what follows the last of them
@@ -32,12 +33,18 @@ contain the word first. Here instead:
    (U+2060) after it, so the worker finds no all-kanji word to cut at and leaves each query
    whole; the query still matches, as every query term is a prefix.
 
+5. **Ranking as a reader of this site expects.** Material favours a page's opening text
+   (5x against 2x for a section); here it weighs like a section (OPENING_BOOST). A passage
+   that is a list of links to red flags (the event check, the red-flag index) ranks below
+   the story that tells the same words (LIST_BOOST), and entries go in reading order, which
+   Material keeps on equal scores.
+
 The kanji forms a reader may type for a word the page writes in kana (寿司 for ずし) go to
 search/variants.json, so docs/javascripts/search.js can highlight ずし on a page reached by a
 search for 寿司.
 
 The build fails, naming mkdocs.yml and the fix, when the search plugin is set up otherwise
-(TinySegmenter back on, a stemmer in the pipeline, no `keywords` field), and naming the page
+(TinySegmenter back on, a stemmer in the pipeline, a keywords field missing), and naming the page
 when a red flag is nested in another one (its entry could not be cut out).
 """
 
@@ -324,7 +331,8 @@ class Words:
                 yield normal
 
     def remember(self, kanji: str, written: str) -> None:
-        if KANJI.search(kanji) and kanji != written:
+        # One kanji alone (上 → うえ) would turn up inside too many other words.
+        if len(kanji) > 1 and KANJI.search(kanji) and kanji != written:
             self.variants.setdefault(kanji, written)
 
 
