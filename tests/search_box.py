@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
@@ -180,6 +180,17 @@ class Outcome:
         word = fold(self.query.on_page)
         return bool(mark) and (mark in word or word in mark) and land["inView"]
 
+    def points_at_the_word(self, base_path: str, html) -> bool:
+        """Without loading the page: the best link goes to the page, to the red flag if the word
+        is in one, and the part it points to holds the word where a reader sees it (outside a
+        closed red flag). `html` is the linked page, parsed (BeautifulSoup)."""
+        if not self.precise(base_path) or self.best is None:
+            return False
+        anchor = unquote(urlsplit(self.best).fragment)
+        if self.query.flag and anchor != self.query.flag:
+            return False
+        return fold(self.query.on_page) in fold(region_text(html, anchor))
+
     def why(self, base_path: str) -> str:
         if not self.shown:
             return "the search box showed no results for it"
@@ -221,10 +232,10 @@ class SearchBox:
     def compose(self, text: str, reading: str | None = None, *, every_key: bool = True) -> None:
         """An IME composition: the reading grows key by key (each key a keydown/keyup with
         keyCode 229, as phone keyboards send them), then the converted text is committed.
-        With `every_key` False the reading grows in two steps (half, whole): the same events,
-        fewer of them, for running a long list of queries."""
+        With `every_key` False the whole reading comes in one step (one key's events), for
+        running a long list of queries."""
         reading = reading or text
-        ends = range(1, len(reading) + 1) if every_key else sorted({max(1, len(reading) // 2), len(reading)})
+        ends = range(1, len(reading) + 1) if every_key else [len(reading)]
         for end in ends:
             self.cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "windowsVirtualKeyCode": 229, "key": "Process"})
             self.cdp.send("Input.imeSetComposition", {"text": reading[:end], "selectionStart": end, "selectionEnd": end})
@@ -256,6 +267,11 @@ class SearchBox:
         """`mode`: keys (type_keys), ime (compose the reading, commit the query), or keys+End
         (typed, then an End key: what Material's default search needs to look at all; only
         bench/search.py uses it, to compare what the two searches find)."""
+        self.start(query, mode)
+        return self.finish(query, mode)
+
+    def start(self, query: Query, mode: str) -> None:
+        """Enters the query (see `search`) without waiting for the results: `finish` does."""
         self.clear()
         if mode == "ime":
             self.compose(query.q, reading(query.q), every_key=False)
@@ -263,6 +279,8 @@ class SearchBox:
             self.type_keys(query.q)
             if mode == "keys+End":
                 self.tab.keyboard.press("End")
+
+    def finish(self, query: Query, mode: str) -> Outcome:
         outcome = Outcome(query, mode)
         outcome.shown = self.wait_for(query.q)
         if outcome.shown:
@@ -303,6 +321,25 @@ def land_all(context, hrefs: list[str], *, tabs: int = 4) -> dict[str, dict]:
         for page in pages:
             page.close()
     return landed
+
+
+def region_text(html, anchor: str) -> str:
+    """The text of the red flag `anchor`, or of the section under heading `anchor` (the page's
+    title and opening without one), leaving out the other, closed, red flags."""
+    article = html.select_one("article.md-content__inner")
+    target = article.find(id=anchor) if anchor else None
+    if target is not None and target.name == "details":
+        return target.get_text()
+    headings = article.find_all(re.compile(r"^h[1-6]$"))
+    start = target if target in headings else headings[0]
+    parts = [start.get_text()]
+    for element in start.find_all_next():
+        if element in headings:
+            break
+        if element.find_parent("details", class_="red-flag") or element.name == "details":
+            continue
+        parts.extend(text for text in element.find_all(string=True, recursive=False))
+    return "".join(parts)
 
 
 @functools.cache
