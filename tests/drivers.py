@@ -110,8 +110,9 @@ class Tab:
         """A real key press to the focused element: "Enter", "Space", "End" or "Control+c"."""
         raise NotImplementedError
 
-    def type(self, selector: str, text: str) -> None:
-        """Type into a text box as a reader does (Material's search listens for key events)."""
+    def commit_text(self, selector: str, text: str) -> None:
+        """Put text into a text box the way a phone's Japanese keyboard commits a tapped
+        candidate: one `input` event and no key event (no extra key is pressed to help)."""
         raise NotImplementedError
 
     def clipboard(self) -> str:
@@ -274,10 +275,9 @@ class ChromiumTab(Tab):
     def press(self, key: str) -> None:
         self.page.keyboard.press(CHROMIUM_KEYS[key])
 
-    def type(self, selector: str, text: str) -> None:
-        element = self._element(selector, None, 0)
-        element.fill(text)
-        element.press("End")  # fill() sends no key event; Material's search waits for one
+    def commit_text(self, selector: str, text: str) -> None:
+        self._element(selector, None, 0).focus()
+        self.page.keyboard.insert_text(text)  # Input.insertText: an input event, no key
 
     def clipboard(self) -> str:
         # clipboard-missing.js hides the API from the page and keeps it for this one call.
@@ -504,11 +504,12 @@ class WebKitTab(Tab):
             chain.send_keys({"Enter": Keys.ENTER, "Space": Keys.SPACE, "End": Keys.END}[key])
         chain.perform()
 
-    def type(self, selector: str, text: str) -> None:
-        from selenium.webdriver.common.keys import Keys
-
-        element = self._element(selector, None, 0)
-        element.send_keys(text + Keys.END)
+    def commit_text(self, selector: str, text: str) -> None:
+        # WebDriver's send_keys sends a key per character; an editing command inserts the text
+        # as the keyboard's commit does: beforeinput and input (insertText), no keydown.
+        inserted = self.js("""(s, t) => { const box = document.querySelector(s); box.focus();
+            return document.execCommand("insertText", false, t); }""", selector, text)
+        assert inserted, f"{self.where}: WebKit refused to insert text into {selector}"
 
     def clipboard(self) -> str:
         """Paste with Ctrl+V into the textarea beside the frame and read it."""

@@ -106,44 +106,7 @@ def test_red_flag_works_without_javascript(reader):
     assert reader.js(IS_OPEN, FLAG) is True and reader.visible(f"{FLAG} p")
 
 
-# Search -------------------------------------------------------------------------------------
-
-RESULTS = "li.md-search-result__item > a.md-search-result__link"
-
-
-def search(reader, words: str) -> tuple[list[str], str]:
-    """Type into Material's search like a reader and return the result pages' paths."""
-    reader.open("")
-    toggle = "label.md-header__button[for=__search]"
-    reader.click(toggle if reader.visible(toggle) else "input.md-search__input")  # phones open search from an icon
-    reader.type("input.md-search__input", words)
-    reader.wait_for("""() => !/入力|Initializing|初期化/.test(document.querySelector(".md-search-result__meta").textContent)""",
-                    what=f"search results for {words!r}")
-    paths = reader.js("s => [...document.querySelectorAll(s)].map(a => new URL(a.href).pathname)", RESULTS)
-    return paths, reader.text(".md-search-result__meta")
-
-
-@pytest.mark.parametrize(
-    ("words", "expected"),
-    [
-        ("ネットワークビジネス", "events/first/"),
-        ("名刺", "events/second/"),
-        ("紹介", "events/second/"),
-        ("宗教", "background/"),
-        ("サプリ", "background/"),       # inside サプリメント
-        ("ノルマ", "events/second/"),     # inside 紹介ノルマ
-        ("自衛隊", "events/first/"),
-    ],
-)
-def test_japanese_search_finds_the_right_page(reader, words, expected):
-    paths, meta = search(reader, words)
-    assert urlsplit(reader.base + expected).path in paths, \
-        f"{reader.where}: search for {words!r} should find {expected}; got {paths} ({meta})"
-
-
-def test_search_does_not_find_what_the_site_never_says(reader):
-    paths, meta = search(reader, "カレーライス")
-    assert paths == [], f"{reader.where}: nothing on the site mentions カレーライス, yet search returned {paths}"
+# Search: tests/test_search.py (the query set in the real search box, IME input, landing).
 
 
 def test_the_tab_reports_what_goes_wrong_in_a_page(reader):

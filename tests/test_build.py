@@ -155,12 +155,6 @@ def test_fit_checklist_is_a_task_list(soup):
     assert len(boxes) >= 7, f"fit.md should list who fits and who doesn't as task-list items, found {len(boxes)}"
 
 
-def test_search_index_is_built_for_japanese(site):
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["ja"]
-    assert any("ネットワークビジネス" in doc["text"] for doc in index["docs"])
-
-
 def test_not_found_page_is_japanese_and_leads_home(site, soup):
     html = soup("404.html")
     assert html.html.get("lang") == "ja"
