@@ -159,7 +159,7 @@ def test_copy_the_result_puts_a_summary_for_line_on_the_clipboard(tab, server):
     tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
     root = open_check(tab, server, EVENT)
     tick(root, "会費が無料か")
-    tick(root, "「今度Zoomでゆっくり話しませんか」と言われた")
+    tick(root, "後日Zoomで話したいと言われた")
     root.get_by_role("button", name="結果をコピー(LINEに貼れます)").click()
     root.locator("[data-check-status]").get_by_text("コピーしました").wait_for(timeout=5_000)
     title = tab.locator('meta[property="og:title"]').get_attribute("content")
@@ -167,7 +167,7 @@ def test_copy_the_result_puts_a_summary_for_line_on_the_clipboard(tab, server):
         f"【{title}】",
         "当てはまったサイン:2個",
         "・会費が無料か、千円くらいまでの気軽な金額",
-        "・「今度Zoomでゆっくり話しませんか」と言われた",
+        "・後日Zoomで話したいと言われた",
         f"見立て:{headline(root, 'many')}",
         f"くわしく:{TEST_SITE_URL}check/",
     ])
