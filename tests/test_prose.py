@@ -61,3 +61,103 @@ def test_the_joining_fee_sign_names_the_joining_fee_not_the_trial_fee(soup):
     index = soup(page("red-flags.md").html_path)
     entry = index.select_one("article a[href$='#rf-joining-fee']")
     assert entry is not None and "入会費" in entry.get_text(), "red-flags.md: the index entry should name 入会費"
+
+
+# textlint ----------------------------------------------------------------------------------------
+
+
+def textlint(*args: str) -> subprocess.CompletedProcess[str]:
+    if not TEXTLINT.is_file():
+        pytest.fail(f"{TEXTLINT.relative_to(ROOT)} is missing: run `make test` (it runs npm ci) "
+                    "or `npm ci --ignore-scripts`")
+    return subprocess.run([str(TEXTLINT), "--config", str(CONFIG), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def findings(*paths: Path) -> list[tuple[str, int, str, str]]:
+    """(file, line, rule, message) of every textlint finding in the given files."""
+    result = textlint("--format", "json", *map(str, paths))
+    assert result.stdout.startswith("["), f"textlint did not run:\n{result.stdout}\n{result.stderr}"
+    return [(str(Path(report["filePath"]).relative_to(ROOT)) if report["filePath"].startswith(str(ROOT))
+             else Path(report["filePath"]).name,
+             message["line"], message["ruleId"], message["message"].splitlines()[0])
+            for report in json.loads(result.stdout) for message in report["messages"]]
+
+
+def test_every_page_passes_textlint():
+    found = findings(*sorted(DOCS.rglob("*.md")))
+    assert not found, "textlint (.textlintrc.json): fix the sentence, not the rule:\n" + "\n".join(
+        f"{file}:{line}: {message} [{rule}]" for file, line, rule, message in found)
+
+
+PLANTED = {
+    "僕は交流会は苦手です。": "japanese/no-doubled-joshi",  # a doubled particle: は…は
+    "交流会には２回行きました。": "jtf-style/2.1.8.算用数字",  # a full-width digit
+    "交流会に 2回 行きました。": "ja-spacing/ja-space-between-half-and-full-width",  # 全角 2 半角 spacing
+}
+
+
+def test_textlint_fails_on_planted_mistakes(tmp_path):
+    """The gate can fail: a copy of a real page with one mistake per line is reported, each
+    mistake by its rule and on its line."""
+    page_copy = tmp_path / "index.md"
+    text = LANDING.markdown
+    first_planted = text.count("\n") + 2
+    page_copy.write_text(text + "\n" + "\n\n".join(PLANTED) + "\n", encoding="utf-8")
+    result = textlint(str(page_copy))
+    assert result.returncode != 0, "textlint should fail on the planted mistakes"
+    found = {(line, rule) for _, line, rule, _ in findings(page_copy)}
+    for i, (sentence, rule) in enumerate(PLANTED.items()):
+        assert (first_planted + 2 * i, rule) in found, f"{rule} did not report 「{sentence}」: found {sorted(found)}"
+
+
+def test_textlint_runs_the_japanese_preset_at_its_defaults():
+    """No rule of the Japanese preset (or ja-no-abusage) is turned off or loosened globally;
+    a page turns one rule off for one line with a comment that says why (next test)."""
+    result = textlint("--print-config")
+    rules = {rule["id"]: rule.get("options") or {} for rule in json.loads(result.stdout)["rule"]}
+    defaults = subprocess.run(
+        ["node", "-e", "console.log(JSON.stringify(require('textlint-rule-preset-japanese').rulesConfig))"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert defaults.returncode == 0, defaults.stderr
+    expected = {f"japanese/{name}": (value if isinstance(value, dict) else {})
+                for name, value in json.loads(defaults.stdout).items() if value is not False}
+    actual = {rule: options for rule, options in rules.items() if rule.startswith("japanese/")}
+    assert actual == expected, f".textlintrc.json: run preset-japanese at its defaults: {actual} != {expected}"
+    assert "ja-no-abusage" in rules, ".textlintrc.json: ja-no-abusage must run"
+    filters = [f["id"] for f in json.loads(result.stdout).get("filterRule", [])]
+    assert filters == ["comments"], "only the per-line textlint-disable comments may silence a rule"
+
+
+DISABLE = re.compile(r"<!--\s*textlint-disable\b(?P<rest>.*?)-->", re.S)
+ENABLE = re.compile(r"<!--\s*textlint-enable\s+(?P<rules>[^-\s][^>]*?)\s*-->")
+
+
+@pytest.mark.parametrize("src", [p.src for p in PAGES])
+def test_a_rule_is_turned_off_only_for_one_line_with_the_reason(src):
+    text = page(src).markdown
+    for match in DISABLE.finditer(text):
+        where = f"docs/{src}:{text.count(chr(10), 0, match.start()) + 1}"
+        rules, _, reason = match["rest"].partition("--")
+        names = [r for r in re.split(r"[\s,]+", rules.strip()) if r]
+        assert len(names) == 1, f"{where}: turn off exactly one named rule, not {names or 'all rules'}"
+        assert len(reason.strip()) >= 10, f"{where}: say why after `--`: <!-- textlint-disable {names[0]} -- 理由 -->"
+        after = text[match.end():]
+        enable = ENABLE.search(after)
+        assert enable and enable["rules"].strip() == names[0], f"{where}: close it with <!-- textlint-enable {names[0]} -->"
+        between = [line for line in after[:enable.start()].splitlines() if line.strip()]
+        assert len(between) == 1, f"{where}: the rule is off for {len(between)} lines; keep it to the one line that needs it"
+
+
+# The one width style (README, "Content rules"): the site writes these marks half-width, in the
+# pages as in the titles, the nav, the share bar and the checklist script. jtf-style can only
+# ask for the full-width ones, so this is checked here.
+FULL_WIDTH_MARKS = "（）！？：０１２３４５６７８９"
+
+
+@pytest.mark.parametrize("src", [p.src for p in PAGES])
+def test_pages_write_brackets_marks_and_digits_half_width(src):
+    wrong = [(n, line) for n, line in enumerate(page(src).markdown.splitlines(), 1)
+             if any(mark in line for mark in FULL_WIDTH_MARKS)]
+    assert not wrong, (f"docs/{src}: write ( ) ! ? : and digits half-width, as the rest of the site does: "
+                       + "; ".join(f"line {n}: {line[:40]}" for n, line in wrong))
