@@ -161,3 +161,106 @@ def test_pages_write_brackets_marks_and_digits_half_width(src):
              if any(mark in line for mark in FULL_WIDTH_MARKS)]
     assert not wrong, (f"docs/{src}: write ( ) ! ? : and digits half-width, as the rest of the site does: "
                        + "; ".join(f"line {n}: {line[:40]}" for n, line in wrong))
+
+
+# Reading time ------------------------------------------------------------------------------------
+
+
+def visible_chars(article: Tag) -> int:
+    """Characters a reader can see in the page's own text: the article without the share bar,
+    the ¶ links, hidden elements and the reading-time line itself, whitespace left out.
+    Closed red flags count: a careful reader opens them."""
+    article = BeautifulSoup(str(article), "html.parser").article
+    for extra in article.select(".ik-share, a.headerlink, [hidden], .ik-reading-time"):
+        extra.decompose()
+    return len(squash(article.get_text()))
+
+
+def minutes(chars: int) -> int:
+    return max(1, int(chars / CHARS_PER_MINUTE + 0.5))
+
+
+def nav_titles(nav: list | None = None) -> dict[str, str]:
+    """Each page's title in mkdocs.yml's nav, by source path."""
+    titles: dict[str, str] = {}
+    for item in mkdocs_config().nav if nav is None else nav:
+        title, value = next(iter(item.items()))
+        titles.update(nav_titles(value) if isinstance(value, list) else {value: title})
+    return titles
+
+
+def reading_line(soup, p: Page) -> Tag:
+    lines = soup(p.html_path).select("article .ik-reading-time")
+    assert len(lines) == 1, f"{p.html_path}: expected one reading-time line, found {len(lines)}"
+    return lines[0]
+
+
+@pytest.mark.parametrize("src", [p.src for p in PAGES])
+def test_every_page_says_how_long_it_takes_to_read(soup, src):
+    p = page(src)
+    line = reading_line(soup, p)
+    h1 = soup(p.html_path).select_one("article h1")
+    assert h1.find_next_sibling() is line, f"{p.html_path}: the reading time belongs right under the title"
+    match = READING.match(line.get_text())
+    assert match, f"{p.html_path}: the line should start 「約N分で読めます」: {line.get_text()!r}"
+    chars = visible_chars(soup(p.html_path).select_one("article"))
+    assert int(match[1]) == minutes(chars), (
+        f"{p.html_path}: {chars} characters at {CHARS_PER_MINUTE} a minute is 約{minutes(chars)}分, "
+        f"the page says 約{match[1]}分")
+
+
+def test_landing_page_gives_the_core_path_total_honestly(soup):
+    path = LANDING.front_matter["reading_path"]
+    assert path[0] == "index.md" and {"events/first.md", "events/second.md", "fit.md", "conclusion.md"} <= set(path), (
+        f"docs/index.md: reading_path is the core path (landing, the two events, fit, conclusion): {path}")
+    total = sum(visible_chars(soup(page(src).html_path).select_one("article")) for src in path)
+    line = reading_line(soup, LANDING).get_text()
+    assert f"全部で約{minutes(total)}分です" in line, (
+        f"index.md: the core path is {total} characters, 約{minutes(total)}分; the landing page says {line!r}")
+    for src in path[1:]:
+        name = nav_titles()[src].split(":")[0]
+        assert f"「{name}」" in line, f"index.md: the core path should name 「{name}」 as the menu does: {line!r}"
+    if minutes(total) > 5:
+        # Then no page may promise that the site reads in five minutes.
+        for p in PAGES:
+            html = soup(p.html_path)
+            claims = [m.get("content", "") for m in html.select("meta[content]")]
+            claims += [s.get_text() for s in html.select('script[type="application/ld+json"]')]
+            claims = [json.loads(c).get("description", "") if c.startswith("{") else c for c in claims]
+            assert not any("5分で読め" in c for c in claims), f"{p.html_path}: promises 5分 but the core path takes {minutes(total)}"
+
+
+def test_reading_time_stays_out_of_search_and_link_previews(site, soup):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    in_search = [doc["location"] for doc in index["docs"] if "で読めます" in doc["text"] or "で読めます" in doc["title"]]
+    assert not in_search, f"the reading time is in the search index: {in_search}"
+    for p in PAGES:
+        html = soup(p.html_path)
+        previews = [m["content"] for m in html.select("meta[name=description], meta[property^='og:'], meta[name^='twitter:']")]
+        previews += [s.get_text() for s in html.select('script[type="application/ld+json"]')]
+        assert not any(re.search(r"約\d+分で読めます", text) for text in previews), (
+            f"{p.html_path}: the reading time leaked into a link preview")
+
+
+def test_a_reading_path_naming_a_missing_page_stops_the_build(tmp_path):
+    project = project_copy(tmp_path)
+    landing = project / "docs" / "index.md"
+    landing.write_text(landing.read_text(encoding="utf-8").replace("  - fit.md\n", "  - fitt.md\n", 1), encoding="utf-8")
+    output = failed_build(project)
+    assert "docs/index.md" in output and "reading_path" in output and "fitt.md" in output, output
+
+
+# In a browser --------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_reading_time_shows_under_the_title_on_screen_and_stays_off_paper(tab, server):
+    tab.goto(server, wait_until="load")
+    line = tab.locator("article .ik-reading-time")
+    assert line.is_visible(), "the reading time should show on screen"
+    title, box = tab.locator("article h1").bounding_box(), line.bounding_box()
+    assert 0 <= box["y"] - (title["y"] + title["height"]) < 40, "the reading time should sit right under the title"
+    assert box["y"] + box["height"] < tab.viewport_size["height"], "the reading time should be on the first screen"
+    tab.emulate_media(media="print")
+    assert not line.is_visible(), "print.css: paper has no use for a reading time"
+    assert not tab.problems, "\n".join(tab.problems)
