@@ -75,9 +75,11 @@ def textlint(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def findings(*paths: Path) -> list[tuple[str, int, str, str]]:
-    """(file, line, rule, message) of every textlint finding in the given files."""
+    """(file, line, rule, message) of every textlint finding in the given files; textlint
+    exits non-zero exactly when there is one."""
     result = textlint("--format", "json", *map(str, paths))
     assert result.stdout.startswith("["), f"textlint did not run:\n{result.stdout}\n{result.stderr}"
+    assert (result.returncode != 0) == ('"ruleId"' in result.stdout), "textlint's exit code should follow its findings"
     return [(str(Path(report["filePath"]).relative_to(ROOT)) if report["filePath"].startswith(str(ROOT))
              else Path(report["filePath"]).name,
              message["line"], message["ruleId"], message["message"].splitlines()[0])
@@ -104,8 +106,6 @@ def test_textlint_fails_on_planted_mistakes(tmp_path):
     text = LANDING.markdown
     first_planted = text.count("\n") + 2
     page_copy.write_text(text + "\n" + "\n\n".join(PLANTED) + "\n", encoding="utf-8")
-    result = textlint(str(page_copy))
-    assert result.returncode != 0, "textlint should fail on the planted mistakes"
     found = {(line, rule) for _, line, rule, _ in findings(page_copy)}
     for i, (sentence, rule) in enumerate(PLANTED.items()):
         assert (first_planted + 2 * i, rule) in found, f"{rule} did not report 「{sentence}」: found {sorted(found)}"
@@ -133,20 +133,55 @@ DISABLE = re.compile(r"<!--\s*textlint-disable\b(?P<rest>.*?)-->", re.S)
 ENABLE = re.compile(r"<!--\s*textlint-enable\s+(?P<rules>[^-\s][^>]*?)\s*-->")
 
 
-@pytest.mark.parametrize("src", [p.src for p in PAGES])
-def test_a_rule_is_turned_off_only_for_one_line_with_the_reason(src):
-    text = page(src).markdown
+def disable_problems(text: str) -> list[str]:
+    """What is wrong with each `textlint-disable` comment of a page: it must turn off one named
+    rule, say why after `--`, and be closed by `textlint-enable` of that rule after one line."""
+    problems = []
     for match in DISABLE.finditer(text):
-        where = f"docs/{src}:{text.count(chr(10), 0, match.start()) + 1}"
+        where = f"line {text.count(chr(10), 0, match.start()) + 1}"
         rules, _, reason = match["rest"].partition("--")
         names = [r for r in re.split(r"[\s,]+", rules.strip()) if r]
-        assert len(names) == 1, f"{where}: turn off exactly one named rule, not {names or 'all rules'}"
-        assert len(reason.strip()) >= 10, f"{where}: say why after `--`: <!-- textlint-disable {names[0]} -- 理由 -->"
+        if len(names) != 1:
+            problems.append(f"{where}: turn off exactly one named rule, not {names or 'all rules'}")
+            continue
+        if len(reason.strip()) < 10:
+            problems.append(f"{where}: say why after `--`: <!-- textlint-disable {names[0]} -- 理由 -->")
         after = text[match.end():]
         enable = ENABLE.search(after)
-        assert enable and enable["rules"].strip() == names[0], f"{where}: close it with <!-- textlint-enable {names[0]} -->"
+        if not enable or enable["rules"].strip() != names[0]:
+            problems.append(f"{where}: close it with <!-- textlint-enable {names[0]} -->")
+            continue
         between = [line for line in after[:enable.start()].splitlines() if line.strip()]
-        assert len(between) == 1, f"{where}: the rule is off for {len(between)} lines; keep it to the one line that needs it"
+        if len(between) != 1:
+            problems.append(f"{where}: the rule is off for {len(between)} lines; keep it to the one line that needs it")
+    return problems
+
+
+@pytest.mark.parametrize("src", [p.src for p in PAGES])
+def test_a_rule_is_turned_off_only_for_one_line_with_the_reason(src):
+    problems = disable_problems(page(src).markdown)
+    assert not problems, f"docs/{src}: " + "; ".join(problems)
+
+
+RULE = "japanese/sentence-length"
+LINE = "とても長い一文です。"
+
+
+@pytest.mark.parametrize(("comment", "wrong"), [
+    (f"<!-- textlint-disable {RULE} -- 語りの勢いを切りたくないので、ここは一文のまま -->\n\n{LINE}\n\n"
+     f"<!-- textlint-enable {RULE} -->", None),
+    (f"<!-- textlint-disable -->\n\n{LINE}\n\n<!-- textlint-enable -->", "exactly one named rule"),
+    (f"<!-- textlint-disable {RULE} -->\n\n{LINE}\n\n<!-- textlint-enable {RULE} -->", "say why"),
+    (f"<!-- textlint-disable {RULE} -- 語りの勢いを切りたくないので -->\n\n{LINE}\n\n{LINE}\n\n"
+     f"<!-- textlint-enable {RULE} -->", "off for 2 lines"),
+    (f"<!-- textlint-disable {RULE} -- 語りの勢いを切りたくないので -->\n\n{LINE}\n", "close it"),
+], ids=["one-rule-one-line-with-reason", "all-rules", "no-reason", "two-lines", "never-closed"])
+def test_the_disable_check_catches_each_way_to_overdo_it(comment, wrong):
+    problems = disable_problems(comment)
+    if wrong is None:
+        assert not problems, problems
+    else:
+        assert len(problems) == 1 and wrong in problems[0], problems
 
 
 # The one width style (README, "Content rules"): the site writes these marks half-width, in the
