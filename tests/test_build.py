@@ -36,7 +36,7 @@ RED_FLAGS = {
         "rf-free-event", "rf-study-group-invite", "rf-zoom-later", "rf-zoom-slides", "rf-income-pillar",
     },
     "events/second.md": {
-        "rf-referral-quota", "rf-trial-fee", "rf-closed-circle", "rf-forced-cards",
+        "rf-referral-quota", "rf-joining-fee", "rf-closed-circle", "rf-forced-cards",
         "rf-give-take-pitch", "rf-quick-payback", "rf-rituals", "rf-trial-pressure",
     },
 }

@@ -160,7 +160,7 @@ def expected_summary(reader) -> str:
         f"【{title}】",
         "当てはまったサイン:2個",
         "・会費が無料か、千円くらいまでの気軽な金額",
-        "・「今度Zoomでゆっくり話しませんか」と言われた",
+        "・後日Zoomで話したいと言われた",
         f"見立て:{headline(reader, 'many')}",
         f"くわしく:{TEST_SITE_URL}check/",
     ])
@@ -169,7 +169,7 @@ def expected_summary(reader) -> str:
 def tick_two_and_copy(reader) -> None:
     reader.open(EVENT)
     tick(reader, "会費が無料か")
-    tick(reader, "「今度Zoomでゆっくり話しませんか」と言われた")
+    tick(reader, "後日Zoomで話したいと言われた")
     reader.click(*COPY)
 
 

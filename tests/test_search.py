@@ -244,7 +244,7 @@ def test_search_does_not_find_what_the_site_never_says(reader):
 @pytest.mark.browser
 @phone_only
 def test_a_word_written_otherwise_on_the_page_is_marked_where_it_is_written(tab, server):
-    tab.goto(server + "events/second/?h=寿司#rf-forced-cards", wait_until="load")
+    tab.goto(server + "events/second/?h=すし#rf-forced-cards", wait_until="load")
     mark = tab.locator("details#rf-forced-cards mark[data-md-highlight]").first
     mark.wait_for(timeout=5_000)
     assert mark.inner_text() == "ずし"
