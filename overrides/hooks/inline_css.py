@@ -1,37 +1,42 @@
-"""First paint from the first round trip: each page carries the CSS of its first screen, the
-rest comes in one shared stylesheet that never holds up that paint.
+"""First paint from the first round trip: each page carries the CSS of a phone's first
+screen; the rest comes in one shared stylesheet that does not hold up that paint.
 
 A server's first flight of data is about 14.6 KB (ten TCP segments). A page whose HTML fits
 in it, with everything its first screen needs, paints after one round trip; one byte more and
-the paint waits for the next. So each page gets:
+the paint waits for the next (tests/test_first_paint.py holds every page to 14,600 bytes
+gzipped). So each page gets:
 
-- in a <style> in <head>, the *critical* CSS: the rules that can match an element of the
-  first screen of a phone (`critical_css`). CLS stays 0 because nothing on that screen
-  changes when the rest arrives: every rule that styles it is already there;
+- in a <style> in <head>, the *critical* CSS: the rules that can match an element of a
+  phone's first screen (`critical_css`). Nothing on that screen changes when the rest
+  arrives, because every rule that styles it is already there: no flash, no layout shift;
 - the *rest*: one stylesheet shared by every page (assets/stylesheets/site.<hash>.min.css,
-  content-hashed, so a host may cache it for good). It holds every rule any page can use
-  (Material's, the palette's, extra_css, in their order), so once loaded it alone gives the
-  cascade the site always had; the critical copies before it change nothing. It is linked
-  twice with complementary media, so it applies exactly once:
-    * in <head> for screens at least WIDE_EM wide. There the first screen shows the sidebars
-      and the search field, whose CSS would not fit: a tablet or desktop, on a fast line,
-      waits for the stylesheet as it always did (one round trip) rather than flash;
-    * at the end of <body> for everything else (phones, print), where it is not
-      render-blocking: the first screen is painted from the inline CSS while it loads.
-      `fetchpriority="low"` keeps Chrome from fetching it at the priority of a blocking
-      stylesheet. No `onload=` handler: the CSP forbids them.
-- the page's white space collapsed (outside <pre>, <code>, <textarea>, <script>, <style>),
-  and JSON data blocks written in UTF-8 instead of \\u escapes: bytes of the first flight.
+  named by its content, so a host may cache it for good). It holds every rule any page can
+  use (Material's, the palette's, extra_css, in their order), so once loaded it alone gives
+  the cascade the site always had; the critical copies before it change nothing. It is
+  linked twice with complementary media, so it applies exactly once:
+    * in <head> for screens at least WIDE_EM wide (tablets, desktops, phones held sideways):
+      their first screen holds more than a phone's (the search field, sidebars, more text),
+      more CSS than the first flight has room for. They wait for the stylesheet, one round
+      trip on what is usually a fast line, as every page did before, rather than flash;
+    * at the end of <body> for narrower screens and print, where it is not render-blocking:
+      the first screen is painted from the inline CSS while it loads. `fetchpriority="low"`
+      keeps Chrome from fetching it at the priority of a render-blocking stylesheet (which is
+      also what Lighthouse reads). No `onload=` handler: the CSP forbids them. Scripts after
+      it wait for it, so Material's JavaScript measures the finished layout, as before.
+- its white space collapsed (outside <pre>, <code>, <textarea>, <script>, <style>), and JSON
+  data blocks written in UTF-8 instead of \\u escapes: bytes of the first flight;
+- the palette the device asks for from the first paint (FIRST_VISIT_PALETTE).
 
 A phone's first screen, without a browser at build time: every element before the article
-(header, the drawer and the table of contents), then the article (and what follows it) up
-to FIRST_SCREEN_CHARS characters of text, more than a 390x844 screen holds at this site's
-type size. Inside the drawer, the table of contents and the search dialog nothing shows on
-a phone until the reader opens them (HIDDEN_INSIDE): only their containers' rules are
-critical. Neither are rules that need a state the page is not in when it first paints: a
-pointer over something, the drawer or search opened (`at_first_paint`). Both palettes are
-critical (body's data-md-color-scheme may be either, `first_visit_palette`), and so is what
-Material's JavaScript changes at once (class `js` on <html>; the palette toggle shown).
+(header, drawer, table of contents), then the article and what follows it up to
+FIRST_SCREEN_CHARS characters of text. Inside the drawer, the table of contents and the
+search dialog nothing shows until the reader opens them (HIDDEN_INSIDE): only the
+containers' own rules are critical. Neither are rules for a state no page is in when it first
+paints (LATER_STATES, LATER_TOGGLES) nor declarations that paint nothing (NOT_AT_FIRST_PAINT)
+nor custom properties nothing reads. Both palettes are critical (body's data-md-color-scheme
+may be either), and so is what Material's JavaScript changes at once (SET_BY_SCRIPT,
+WRAPPED_BY_SCRIPT). Selectors are matched against that screen's elements with their
+pseudo-classes ignored, so a rule is kept whenever it could apply: over, never under.
 
 Which rules exist at all is decided as before: a selector is dropped when it needs a class,
 id or attribute value that appears neither in any page nor in the site's JavaScript (Material's
@@ -62,17 +67,22 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-# From this width (in CSS em) the first screen shows the sidebars; there the shared
-# stylesheet blocks rendering (see the module docstring). Material's own breakpoint.
-WIDE_EM = 60
+# From this width (in CSS em, 720 px; one of Material's breakpoints) the shared stylesheet
+# blocks rendering and the critical CSS leaves out what only such screens use.
+WIDE_EM = 45
 WIDE = f"(min-width: {WIDE_EM}em)"
 NARROW = f"not all and {WIDE}"
-# Characters of text, from the article's start, that certainly cover a phone's first screen
-# (390x844 shows about 300 at this site's type size; a tablet below WIDE_EM, about 700).
+# Characters of text, from the article's start, that certainly cover the first screen of a
+# phone narrower than WIDE_EM: a 390x844 one shows at most about 330 at this site's type
+# size, a 430x932 one about 410, one held sideways fewer.
 FIRST_SCREEN_CHARS = 600
 # Containers whose content a phone does not show at first paint: the drawer and the table of
 # contents (off-screen or display:none below WIDE_EM), the search dialog (zero size until opened).
 HIDDEN_INSIDE = frozenset({"md-sidebar__scrollwrap", "md-search__inner"})
+# Fixed to the screen wherever they are in the page, so on every first screen: Material's
+# dialog ("copied" and the like; invisible until used, but in the page's flow without its CSS).
+# The back-to-top button is not: it is hidden until the reader scrolls back up.
+PINNED = frozenset({"md-dialog"})
 # Pseudo-classes of states a page is never in at its first paint.
 LATER_STATES = frozenset({"hover", "active"})
 # Toggles (checkboxes) that the reader opens: the drawer and search.
@@ -332,6 +342,7 @@ class Element:
     parent: Element | None
     previous: Element | None  # the previous element sibling
     first_screen: bool
+    pinned: bool = False  # in a PINNED element
     last_child: Element | None = None
     wrappers: int = 0  # elements WRAPPED_BY_SCRIPT around this one
 
@@ -341,10 +352,12 @@ class Element:
 
 
 class FirstScreen(html.parser.HTMLParser):
-    """The page's elements, each marked whether it can be on a phone's first screen."""
+    """The page's elements, each marked whether it can be on a phone's first screen: as
+    built, or as they are once Material's script has run (`script_ran`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, script_ran: bool) -> None:
         super().__init__(convert_charrefs=True)
+        self.script_ran = script_ran
         self.root = Element("#document", {}, None, None, True)
         self.stack = [self.root]
         self.elements: list[Element] = []
@@ -357,9 +370,12 @@ class FirstScreen(html.parser.HTMLParser):
         values: dict[str, set[str]] = {}
         for name, value in attrs:
             values.setdefault(name, set()).add(value or "")
-        for name in SET_BY_SCRIPT.get(tag, ()):
-            values.setdefault("class", set()).add(name)
-        wrappers = WRAPPED_BY_SCRIPT.get(tag, ()) if self.in_article and "class" not in values else ()
+        wrappers: tuple[str, ...] = ()
+        if self.script_ran:
+            for name in SET_BY_SCRIPT.get(tag, ()):
+                values.setdefault("class", set()).add(name)
+            if self.in_article and "class" not in values:
+                wrappers = WRAPPED_BY_SCRIPT.get(tag, ())
         for name in wrappers:
             self.open("div", {"class": {name}})
         element = self.open(tag, values)
@@ -369,8 +385,9 @@ class FirstScreen(html.parser.HTMLParser):
 
     def open(self, tag: str, values: dict[str, set[str]]) -> Element:
         parent = self.stack[-1]
-        on_screen = self.hidden_depth == 0 and self.text <= FIRST_SCREEN_CHARS
-        element = Element(tag, values, parent, parent.last_child, on_screen)
+        element = Element(tag, values, parent, parent.last_child, False)
+        element.pinned = parent.pinned or bool(element.classes & PINNED)
+        element.first_screen = self.hidden_depth == 0 and (self.text <= FIRST_SCREEN_CHARS or element.pinned)
         parent.last_child = element
         self.elements.append(element)
         if tag in VOID:
@@ -410,8 +427,8 @@ class FirstScreen(html.parser.HTMLParser):
             self.text += len(data.strip())
 
 
-def first_screen(html: str) -> list[Element]:
-    parser = FirstScreen()
+def first_screen(html: str, script_ran: bool) -> list[Element]:
+    parser = FirstScreen(script_ran)
     parser.feed(html)
     parser.close()
     elements = parser.elements
@@ -424,11 +441,11 @@ def first_screen(html: str) -> list[Element]:
 
 
 def critical_css(html: str, stylesheets: list[str], site_dir: str) -> str:
-    """The rules of the page's stylesheets that a phone's first screen needs, in their order."""
-    elements = first_screen(html)
-    index = Index(elements)
+    """The rules of the page's stylesheets that a phone's first screen needs, in their order:
+    first painted before Material's script has run, then again after."""
+    screens = [Index(first_screen(html, script_ran)) for script_ran in (False, True)]
     words = page_words(html) | script_words(site_dir)
-    rules = "".join("".join(critical_rules(parsed(compact(css)), words, index)) for css in stylesheets)
+    rules = "".join("".join(critical_rules(parsed(compact(css)), words, screens)) for css in stylesheets)
     return without_declarations(rules)
 
 
@@ -437,11 +454,11 @@ def parsed(css: str) -> tuple[Node, ...]:
     return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
 
 
-def critical_rules(rules: Iterable[Node], words: set[str] | frozenset[str], index: Index) -> Iterator[str]:
+def critical_rules(rules: Iterable[Node], words: set[str] | frozenset[str], screens: list[Index]) -> Iterator[str]:
     for rule in rules:
         if rule.type == "qualified-rule":
             kept = [s for s in split_selectors(rule.prelude)
-                    if needed(s) <= words and at_first_paint(s) and index.matches(selector(s))]
+                    if needed(s) <= words and at_first_paint(s) and any(i.matches(selector(s)) for i in screens)]
             if kept:
                 yield ",".join(tinycss2.serialize(s).strip() for s in kept) + "{" + tinycss2.serialize(rule.content).strip() + "}"
         elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING and rule.content is not None:
@@ -449,7 +466,7 @@ def critical_rules(rules: Iterable[Node], words: set[str] | frozenset[str], inde
             if rule.lower_at_keyword == "media" and not holds_on_a_phone(prelude):
                 continue
             inner = "".join(critical_rules(tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                                           skip_whitespace=True), words, index))
+                                                                           skip_whitespace=True), words, screens))
             if inner:
                 yield f"@{rule.at_keyword}{prelude}{{{inner}}}"
         elif rule.type == "at-rule" and rule.lower_at_keyword in ("layer", "property"):
