@@ -103,7 +103,8 @@ STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<href>[^"]+\.css)">\s*
 CONFIG_SCRIPT = re.compile(r'<script id="__config"')
 PALETTE_SCRIPT = re.compile(r'<script>var palette=__md_get\("__palette"\).*?</script>', re.S)
 JSON_SCRIPT = re.compile(r'(<script\b[^>]*\btype="application/(?:ld\+)?json"[^>]*>)(.*?)(</script>)', re.S)
-KEEP_SPACE = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2>)", re.S)
+# A run of white space with a line break, outside tags and elements that keep their white space.
+WHITE_SPACE = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2>|<[^>]*>)|[ \t\r\f]*\n\s*", re.S)
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 STYLE_ELEMENT = re.compile(r"<style\b[^>]*>.*?</style>", re.S)
 # Words as they appear in HTML and JS: class names, ids, attribute values.
@@ -170,26 +171,44 @@ def first_paint(html: str, page_dir: str, config: MkDocsConfig) -> str:
     links = list(STYLESHEET.finditer(html))
     if not links:
         return html
-    paths = [stylesheet_path(m["href"], page_dir, config) for m in links]
+    paths = built_stylesheets([m["href"] for m in links], page_dir, config)
+    html = collapse_white_space(compact_json(html))
+    html = PALETTE_SCRIPT.sub(lambda m: m[0] + FIRST_VISIT_PALETTE, html, count=1)
+    _build.words |= page_words(html)
+    critical = critical_css(html, [p.read_text(encoding="utf-8") for p in paths], config.site_dir)
+    return with_stylesheets(STYLESHEET.sub("", html), critical, shared_href(links[0]["href"], _build.stylesheets[0]))
+
+
+def built_stylesheets(hrefs: list[str], page_dir: str, config: MkDocsConfig) -> list[Path]:
+    """The files a page links, the same on every page (the shared stylesheet is made of them)."""
+    paths = [stylesheet_path(href, page_dir, config) for href in hrefs]
     relative = [p.relative_to(config.site_dir).as_posix() for p in paths]
     if _build.stylesheets and relative != _build.stylesheets:
         raise PluginError(f"overrides/hooks/inline_css.py: a page links {relative}, another {_build.stylesheets}; "
                           "every page must use the same stylesheets (theme and extra_css).")
     _build.stylesheets = relative
-    html = collapse_white_space(compact_json(html))
-    html = PALETTE_SCRIPT.sub(lambda m: m[0] + FIRST_VISIT_PALETTE, html, count=1)
-    _build.words |= page_words(html)
+    return paths
 
-    if not links[0]["href"].endswith(relative[0]) or "</title>" not in html:
-        raise PluginError(f"overrides/hooks/inline_css.py: cannot place the CSS in a page linking {links[0]['href']}; "
-                          "the theme's <head> changed?")
-    shared = links[0]["href"].removesuffix(relative[0]) + SHARED_NAME.format(hash=PLACEHOLDER)
-    critical = critical_css(html, [p.read_text(encoding="utf-8") for p in paths], config.site_dir)
+
+def shared_href(href: str, built: str) -> str:
+    """The shared stylesheet's address from a page, as the page addressed its first stylesheet
+    (`built`, that stylesheet's path in the site): relative, or absolute on the 404 page."""
+    if not href.endswith(built):
+        raise PluginError(f"overrides/hooks/inline_css.py: {href} does not end in {built}; the theme links "
+                          "its stylesheets differently now: adapt shared_href().")
+    return href.removesuffix(built) + SHARED_NAME.format(hash=PLACEHOLDER)
+
+
+def with_stylesheets(html: str, critical: str, shared: str) -> str:
+    """The critical CSS and the shared stylesheet for wide screens after <title>; the shared
+    stylesheet for the rest just before the scripts at the end of <body>."""
+    if "</title>" not in html:
+        raise PluginError("overrides/hooks/inline_css.py: a page has no <title>; the theme's <head> changed?")
     head = f'<style>{critical}</style>\n<link rel="stylesheet" href="{shared}" media="{WIDE}">'
-    html = STYLESHEET.sub("", html).replace("</title>", f"</title>\n{head}", 1)
+    html = html.replace("</title>", f"</title>\n{head}", 1)
     body = f'<link rel="stylesheet" href="{shared}" media="{NARROW}" fetchpriority="low">\n'
-    config_script = CONFIG_SCRIPT.search(html)
-    at = config_script.start() if config_script else html.rindex("</body>")
+    scripts = CONFIG_SCRIPT.search(html)
+    at = scripts.start() if scripts else html.rindex("</body>")
     return html[:at] + body + html[at:]
 
 
@@ -198,19 +217,10 @@ def page_words(html: str) -> set[str]:
 
 
 def collapse_white_space(html: str) -> str:
-    """Each run of white space with a line break becomes one line break, which every element
-    whose white-space is not pre*/break-spaces renders the same way; <pre>, <code>,
-    <textarea>, <script> and <style> keep theirs."""
-    parts = KEEP_SPACE.split(html)
-    # split() with two groups yields: text, whole kept element, tag name, text, ...
-    out = []
-    for i, part in enumerate(parts):
-        kind = i % 3
-        if kind == 0:
-            out.append(re.sub(r"[ \t\r\f]*\n\s*", "\n", part))
-        elif kind == 1:
-            out.append(part)
-    return "".join(out)
+    """Each run of white space with a line break becomes one line break, which renders the
+    same wherever white-space is not pre*/break-spaces. Tags (their attributes) and <pre>,
+    <code>, <textarea>, <script> and <style> keep theirs."""
+    return WHITE_SPACE.sub(lambda m: m[1] or "\n", html)
 
 
 def compact_json(html: str) -> str:
