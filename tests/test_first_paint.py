@@ -161,6 +161,19 @@ def test_stylesheet_pruning_keeps_what_can_match_and_drops_what_cannot():
                     "@media print{.used{display:block}}@keyframes spin{to{rotate:1turn}}p{line-height:1}")
 
 
+def test_a_page_loads_only_the_site_scripts_it_uses(site):
+    """overrides/hooks/page_scripts.py: a feature's script only where its markup is."""
+    for path in built_pages(site):
+        name = path.relative_to(site).as_posix()
+        html = html_of(path)
+        scripts = {s["src"].rsplit("/", 1)[-1] for s in html.find_all("script", src=True)}
+        assert any(s.startswith("bundle.") for s in scripts), f"{name}: Material's script is missing"
+        for script, markup in (("share.js", "[data-ik-share]"), ("checklist.js", ".ik-check[data-check]")):
+            assert (script in scripts) == bool(html.select(markup)), (
+                f"{name}: {script} {'without' if script in scripts else 'missing for'} its markup {markup}")
+    assert "checklist.js" not in (site / "index.html").read_text(encoding="utf-8"), "the landing page has no checklist"
+
+
 # In Chromium -----------------------------------------------------------------------------
 
 SETTLED = """() => document.fonts.ready.then(() => new Promise(done =>
