@@ -219,49 +219,20 @@ def phone(browser, scheme: str):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_without_the_shared_stylesheet_a_phone_first_screen_looks_the_same(browser, server, scheme):
-    context = phone(browser, scheme)
-    try:
-        different = {}
-        for url in URLS:
-            tab = context.new_page()
-            tab.goto(server + url, wait_until="load")
-            tab.evaluate(SETTLED)
-            links = tab.evaluate(STYLESHEETS)
-            assert links == [[True, False], [True, True]], f"{url}: on a phone the stylesheet in <body> applies: {links}"
-            finished = screen(tab)
-            tab.close()
-
-            tab = context.new_page()
-            refused = []
-            tab.route(SHARED_ROUTE, lambda route: (refused.append(route.request.url), route.abort()))  # noqa: B023
-            tab.goto(server + url, wait_until="load")
-            tab.evaluate(SETTLED)
-            assert refused and [loaded for loaded, _ in tab.evaluate(STYLESHEETS)] == [False, False], (
-                f"{url}: the stylesheet was not refused")
-            alone = screen(tab)
-            alone.save(shot_name(url, scheme, "without-shared-css"))
-            tab.close()
-            share = differing(finished, alone)
-            if share > SCREEN_TOLERANCE:
-                different[url] = f"{share:.2%} of the screen differs"
-                finished.save(shot_name(url, scheme, "finished"))
-        assert not different, (f"{scheme}: the first screen changes when the shared stylesheet comes "
-                               f"(see {SHOTS.relative_to(ROOT)}): {different}")
-    finally:
-        context.close()
-
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_phone_paints_before_the_shared_stylesheet_comes_and_nothing_moves_when_it_does(browser, server, scheme):
+def test_a_phone_first_screen_is_whole_before_the_shared_stylesheet_and_does_not_move_when_it_comes(
+        browser, server, scheme):
+    """Each page twice. First with the shared stylesheet held back: the page paints, in the
+    device's palette, before it comes (and before Material's script, which waits for it), and
+    looks as it will once finished, bar the header's buttons the script adds; then the
+    stylesheet comes and nothing moves. Then with it refused: once the script has run, the
+    first screen looks as when finished, header included."""
     context = phone(browser, scheme)
     context.add_init_script(LAYOUT_SHIFTS)
     palette = "slate" if scheme == "dark" else "default"
     try:
-        problems = {}
+        problems: dict[str, list[str]] = {}
         for url in URLS:
+            found = problems.setdefault(url, [])
             tab = context.new_page()
             held = []
             tab.route(SHARED_ROUTE, lambda route: held.append(route))  # noqa: B023
@@ -275,7 +246,8 @@ def test_a_phone_paints_before_the_shared_stylesheet_comes_and_nothing_moves_whe
             assert held and [loaded for loaded, _ in tab.evaluate(STYLESHEETS)] == [False, False], (
                 f"{url}: the stylesheet came before the test could hold it back")
             assert not state["scriptRan"], f"{url}: Material's script ran before the stylesheet came"
-            assert state["palette"] == palette, f"{url}: first painted in {state['palette']}, not {palette}"
+            if state["palette"] != palette:
+                found.append(f"first painted in {state['palette']}, not {palette}")
             first = screen(tab)
             first.save(shot_name(url, scheme, "stylesheet-held-back"))
             for route in held:
@@ -283,13 +255,31 @@ def test_a_phone_paints_before_the_shared_stylesheet_comes_and_nothing_moves_whe
             tab.wait_for_load_state("load")
             tab.evaluate(SETTLED)
             tab.wait_for_timeout(300)  # past the theme's transitions
-            shifts = tab.evaluate("window.__shifts")
+            links = tab.evaluate(STYLESHEETS)
+            assert links == [[True, False], [True, True]], f"{url}: on a phone the stylesheet in <body> applies: {links}"
+            finished = screen(tab)
+            if shifts := tab.evaluate("window.__shifts"):
+                found.append(f"layout shifts {shifts}")
             # The header gains its search and palette buttons when Material's script runs.
-            share = differing(first, screen(tab), top=round(state["header"]) + 1)
-            if shifts or share > SCREEN_TOLERANCE:
-                problems[url] = f"layout shifts {shifts}; {share:.2%} of the screen under the header changed"
+            if (share := differing(first, finished, top=round(state["header"]) + 1)) > SCREEN_TOLERANCE:
+                found.append(f"{share:.2%} of the screen under the header changed when the stylesheet came")
             tab.close()
-        assert not problems, f"{scheme}: {problems}"
+
+            tab = context.new_page()
+            refused = []
+            tab.route(SHARED_ROUTE, lambda route: (refused.append(route.request.url), route.abort()))  # noqa: B023
+            tab.goto(server + url, wait_until="load")
+            tab.evaluate(SETTLED)
+            assert refused and [loaded for loaded, _ in tab.evaluate(STYLESHEETS)] == [False, False], (
+                f"{url}: the stylesheet was not refused")
+            alone = screen(tab)
+            alone.save(shot_name(url, scheme, "without-shared-css"))
+            if (share := differing(finished, alone)) > SCREEN_TOLERANCE:
+                found.append(f"without the stylesheet, {share:.2%} of the screen differs from the finished page")
+                finished.save(shot_name(url, scheme, "finished"))
+            tab.close()
+        problems = {url: found for url, found in problems.items() if found}
+        assert not problems, f"{scheme} (screenshots in {SHOTS.relative_to(ROOT)}): {problems}"
     finally:
         context.close()
 
