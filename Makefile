@@ -84,7 +84,9 @@ test: $(SYNCED) $(NODE_DEPS) system-deps ## Run every test: build, bad input, re
 screenshots: $(SYNCED) chromium ## Screenshots of every page (phone/desktop, light/dark) into .cache/screenshots
 	$(VENV)/bin/python tests/screenshots.py .cache/screenshots
 
-# Takes a few minutes; reports in .cache/bench/. Fails (exit 1) when a budget fails.
+# About ten minutes (BENCH_RUNS=1 make bench: a quick look); reports in .cache/bench/. Prints each
+# run's benchmarkIndex and warns when the machine looks busy (then its figures are no evidence).
+# Fails (exit 1) when a budget fails.
 bench: $(SYNCED) $(NODE_DEPS) chromium ## Lighthouse on every page vs a plain Material build; prints budgets
 	$(VENV)/bin/python bench/lighthouse.py
 

@@ -197,27 +197,3 @@ def test_static_hosts_that_read_headers_get_the_security_headers(site):
     text = headers.read_text(encoding="utf-8")
     for header in ["frame-ancestors 'none'", "X-Content-Type-Options: nosniff", "Referrer-Policy:"]:
         assert header in text, f"docs/_headers lacks {header}"
-
-
-def test_stylesheet_pruning_keeps_what_can_match_and_drops_what_cannot():
-    sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
-    from inline_css import prune
-
-    css = (".used{color:red}.unused{color:blue}.used .unused,.used>p{margin:0}"
-           ".used:not(.unused){padding:0}.md-typeset :is(.unused,.used){top:0}"
-           "[data-md-color-primary=indigo]{--x:1}[data-md-color-primary=pink]{--x:2}"
-           "@media print{.unused{display:none}.used{display:block}}@keyframes spin{to{rotate:1turn}}p{line-height:1}")
-    kept = prune(css, {"used", "md-typeset", "data-md-color-primary", "indigo"})
-    assert kept == (".used{color:red}.used>p{margin:0}.used:not(.unused){padding:0}"
-                    ".md-typeset :is(.unused,.used){top:0}[data-md-color-primary=indigo]{--x:1}"
-                    "@media print{.used{display:block}}@keyframes spin{to{rotate:1turn}}p{line-height:1}")
-
-
-def test_each_page_carries_only_the_css_it_can_use(site):
-    html = (site / "index.html").read_text(encoding="utf-8")
-    styles = "".join(re.findall(r"<style>(.*?)</style>", html, re.S))
-    assert "[data-md-color-primary=indigo]" in styles and ".md-typeset" in styles
-    # Palettes the site does not use and Material features it does not enable are gone.
-    for unused in ("[data-md-color-primary=pink]", ".md-tabs__item", ".md-post", ".md-banner"):
-        assert unused not in styles, f"{unused} should have been pruned from the landing page's CSS"
-    assert len(styles) < 110_000, f"{len(styles)} characters of CSS on the landing page"

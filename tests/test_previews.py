@@ -279,18 +279,11 @@ def test_share_links_hand_the_page_url_and_title_to_each_service(p, soup):
 
 
 def decode_qr(svg: str) -> list:
-    """Render the inline SVG as a phone camera would see it and decode it with zxing-cpp."""
+    """Render the SVG file as a phone camera would see it and decode it with zxing-cpp."""
     import cairosvg
     import zxingcpp
     from PIL import Image
 
-    # Inline SVG in HTML needs neither a namespace nor a size (CSS sizes it); a standalone file does.
-    start = svg.split(">", 1)[0]
-    if "xmlns=" not in start:
-        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
-    if "width=" not in start:
-        _, _, w, h = re.search(r'viewBox="([^"]+)"', start)[1].split()  # case-sensitive in SVG
-        svg = svg.replace("<svg", f'<svg width="{w}" height="{h}"', 1)
     png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=600)
     code = Image.open(io.BytesIO(png)).convert("RGBA")
     canvas = Image.new("RGB", (code.width + 160, code.height + 160), "white")  # a quiet zone on top of its own
@@ -304,15 +297,17 @@ def test_the_qr_code_decodes_to_the_page_url(p, soup, site):
     bar = share_bar(soup(p.html_path), where)
     details = bar.select_one("details.ik-share__qr")
     assert details is not None and "QRコードを表示" in details.summary.get_text(), f"{where}: the QR code sits in <details> 「QRコードを表示」"
-    svgs = details.select("svg.ik-share__qrcode")
-    assert len(svgs) == 1, f"{where}: expected one QR code <svg>, found {len(svgs)}"
-    svg = svgs[0]
-    assert svg.get("role") == "img" and svg.get("aria-label"), f"{where}: the QR code needs role=img and an aria-label"
-    assert not svg.find_all(style=True) and not svg.has_attr("style"), f"{where}: the QR code has a style attribute (CSP blocks it)"
-    # The SVG as built (an HTML parser would lower-case viewBox, which SVG renderers then ignore).
-    raw = re.findall(r'<svg\b[^>]*class="ik-share__qrcode".*?</svg>', (site / p.html_path).read_text(encoding="utf-8"), re.S)
-    assert len(raw) == 1, f"{where}: could not find the built QR <svg>"
-    results = decode_qr(raw[0])
+    # A file beside the page, loaded only when the reader opens the <details>.
+    images = details.select("img.ik-share__qrcode")
+    assert len(images) == 1, f"{where}: expected one QR code <img>, found {len(images)}"
+    image = images[0]
+    assert image.get("alt"), f"{where}: the QR code needs an alt text"
+    assert image.get("loading") == "lazy", f"{where}: the QR code should load only when shown"
+    assert image.get("width") == image.get("height") and int(image["width"]) > 20, f"{where}: the QR code needs its size"
+    assert not re.match(r"[a-z]+:|//|/", image["src"]), f"{where}: the QR code must be a file of the site: {image['src']}"
+    svg = (site / p.url / image["src"]).read_text(encoding="utf-8")
+    assert "style=" not in svg, f"{where}: the QR code has a style attribute"
+    results = decode_qr(svg)
     assert [r.text for r in results] == [absolute_url(p)], (
         f"{where}: the QR code decodes to {[r.text for r in results]}, expected {absolute_url(p)!r}")
     assert results[0].format.name == "QRCode"
@@ -376,7 +371,9 @@ def test_share_bar_copies_the_page_url_and_fetches_nothing_from_another_origin(r
     assert reader.visible("[data-ik-share-native]") == has_share, f"{where}: 共有… must show exactly when navigator.share exists ({has_share})"
 
     reader.click(".ik-share__qr > summary")
-    assert reader.visible("svg.ik-share__qrcode"), f"{where}: QRコードを表示 must open the code"
+    assert reader.visible("img.ik-share__qrcode"), f"{where}: QRコードを表示 must open the code"
+    reader.wait_for("s => { const img = document.querySelector(s); return img.complete && img.naturalWidth > 0; }",
+                    "img.ik-share__qrcode", what="the QR code's qr.svg loaded")
 
     foreign = [u for u in reader.requests() if not u.startswith(origin(reader.base)) and not u.startswith("data:")]
     assert not foreign, f"{where}: requests to another origin: {foreign}"
@@ -431,6 +428,8 @@ def test_without_javascript_the_share_links_and_qr_code_still_work_and_the_butto
             button = tab.locator(f"[{control}]")
             assert button.count() == 1 and not button.is_visible(), f"without JS {name} must stay hidden"
         tab.get_by_text("QRコードを表示").click()
-        assert tab.locator("svg.ik-share__qrcode").is_visible(), "without JS the QR code must still open"
+        code = tab.locator("img.ik-share__qrcode")
+        assert code.is_visible(), "without JS the QR code must still open"
+        tab.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=code.element_handle())
     finally:
         context.close()

@@ -1,9 +1,11 @@
 """A strict Content Security Policy on every page, as a <meta> that any static host serves.
 
 The policy allows nothing from another origin and no inline script or style except the
-theme's own few scripts and the stylesheets inline_css.py put in the page, each allowed by
-the SHA-256 hash of its exact text, computed here from the built HTML. So a script or style
-that somebody manages to inject into a page does not apply.
+theme's own few scripts, the palette script and the critical CSS inline_css.py put in the
+page, each allowed by the SHA-256 hash of its exact text, computed here from the built HTML.
+So a script or style that somebody manages to inject into a page does not apply. The rest of
+the CSS is one stylesheet of the site ('self'), loaded by plain <link> elements: no `onload=`
+handler, which this policy would block like any other inline script.
 
 `mkdocs serve` injects a live-reload script that changes with every request; there the
 policy is left out (and the log says so), so live reload keeps working.

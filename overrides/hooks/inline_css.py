@@ -1,29 +1,62 @@
-"""Put the site's stylesheets into each page instead of linking them.
+"""First paint from the first round trip: each page carries the CSS of a phone's first
+screen; the rest comes in one shared stylesheet that does not hold up that paint.
 
-On a phone the first paint waits for every stylesheet; each linked one costs a round trip
-after the HTML has arrived. Inlined, the page paints as soon as its HTML is in: Lighthouse's
-mobile First Contentful Paint drops by about that round trip (`make bench` measures it).
-The price is about 27 KB (gzipped) more in each page's HTML and no shared CSS cache across
-pages, which suits a site read one to three pages at a time from a link on LINE.
+A server's first flight of data is about 14.6 KB (ten TCP segments). A page whose HTML fits
+in it, with everything its first screen needs, paints after one round trip; one byte more and
+the paint waits for the next (tests/test_first_paint.py holds every page to 14,600 bytes
+gzipped). So each page gets:
 
-Each page gets only the rules that can match it. Material's stylesheets style every feature
-it has (tabs, blog, tags, code annotations, twenty colour palettes...); this site uses a few.
-A selector is dropped when it needs a class, id or attribute value that appears neither in
-the page's HTML nor in the site's JavaScript (Material's bundle and docs/javascripts), which
-is where any element the page will ever have comes from. Fewer rules make the browser's
-style recalculation several times cheaper, which is most of the main-thread time on a
-phone (`make bench`: Total Blocking Time).
+- in a <style> in <head>, the *critical* CSS: the rules that can match an element of a
+  phone's first screen (`critical_css`). Nothing on that screen changes when the rest
+  arrives, because every rule that styles it is already there: no flash, no layout shift;
+- the *rest*: one stylesheet shared by every page (assets/stylesheets/site.<hash>.min.css,
+  named by its content, so a host may cache it for good). It holds every rule any page can
+  use (Material's, the palette's, extra_css, in their order), so once loaded it alone gives
+  the cascade the site always had; the critical copies before it change nothing. It is
+  linked twice with complementary media, so it applies exactly once:
+    * in <head> for screens at least WIDE_EM wide (tablets, desktops, phones held sideways):
+      their first screen holds more than a phone's (the search field, sidebars, more text),
+      more CSS than the first flight has room for. They wait for the stylesheet, one round
+      trip on what is usually a fast line, as every page did before, rather than flash;
+    * at the end of <body> for narrower screens and print, where it is not render-blocking:
+      the first screen is painted from the inline CSS while it loads. `fetchpriority="low"`
+      keeps Chrome from fetching it at the priority of a render-blocking stylesheet (which is
+      also what Lighthouse reads). No `onload=` handler: the CSP forbids them. Scripts after
+      it wait for it, so Material's JavaScript measures the finished layout, as before.
+- its white space collapsed (outside <pre>, <code>, <textarea>, <script>, <style>), and JSON
+  data blocks written in UTF-8 instead of \\u escapes: bytes of the first flight;
+- the palette the device asks for from the first paint (FIRST_VISIT_PALETTE).
+
+A phone's first screen, without a browser at build time: every element before the article
+(header, drawer, table of contents), then the article and what follows it up to
+FIRST_SCREEN_CHARS characters of text. Inside the drawer, the table of contents and the
+search dialog nothing shows until the reader opens them (HIDDEN_INSIDE): only the
+containers' own rules are critical. Neither are rules for a state no page is in when it first
+paints (LATER_STATES, LATER_TOGGLES) nor declarations that paint nothing (NOT_AT_FIRST_PAINT)
+nor custom properties nothing reads. Both palettes are critical (body's data-md-color-scheme
+may be either), and so is what Material's JavaScript changes at once (SET_BY_SCRIPT,
+WRAPPED_BY_SCRIPT). Selectors are matched against that screen's elements with their
+pseudo-classes ignored, so a rule is kept whenever it could apply: over, never under.
+
+Which rules exist at all is decided as before: a selector is dropped when it needs a class,
+id or attribute value that appears neither in any page nor in the site's JavaScript (Material's
+bundle and docs/javascripts). Fewer rules make the browser's style recalculation several
+times cheaper, most of a phone's main-thread time (`make bench`: Total Blocking Time).
 
 The stylesheets refer to nothing but data: URIs, so moving them changes no url().
-The CSP hook (csp.py, after this one) allows each <style> by its hash.
+The CSP hook (csp.py, after this one) allows the <style> and the palette script by hash.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import html.parser
+import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,41 +67,190 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<href>[^"]+\.css)">')
+# From this width (in CSS em, 720 px; one of Material's breakpoints) the shared stylesheet
+# blocks rendering and the critical CSS leaves out what only such screens use.
+WIDE_EM = 45
+WIDE = f"(min-width: {WIDE_EM}em)"
+NARROW = f"not all and {WIDE}"
+# Characters of text, from the article's start, that certainly cover the first screen of a
+# phone narrower than WIDE_EM: a 390x844 one shows at most about 330 at this site's type
+# size, a 430x932 one about 410, one held sideways fewer.
+FIRST_SCREEN_CHARS = 600
+# Containers whose content a phone does not show at first paint: the drawer and the table of
+# contents (off-screen or display:none below WIDE_EM), the search dialog (zero size until opened).
+HIDDEN_INSIDE = frozenset({"md-sidebar__scrollwrap", "md-search__inner"})
+# Fixed to the screen wherever they are in the page, so on every first screen: Material's
+# dialog ("copied" and the like; invisible until used, but in the page's flow without its CSS).
+# The back-to-top button is not: it is hidden until the reader scrolls back up.
+PINNED = frozenset({"md-dialog"})
+# Pseudo-classes of states a page is never in at its first paint.
+LATER_STATES = frozenset({"hover", "active"})
+# Toggles (checkboxes) that the reader opens: the drawer and search.
+LATER_TOGGLES = frozenset({"drawer", "search"})
+# Properties that change nothing on a screen nobody has touched yet, left out of the critical
+# CSS (with their -* longhands): what moves and how (nothing moves before the reader does), the
+# pointer's shape, the flash of a tapped link. The shared stylesheet brings them.
+NOT_AT_FIRST_PAINT = ("transition", "cursor", "-webkit-tap-highlight-color")
+# What Material's bundle changes in the markup as soon as it runs: a class on <html>, and each
+# table of the text (table:not([class])) wrapped in two <div>s that let it scroll sideways.
+SET_BY_SCRIPT = {"html": {"js"}}
+WRAPPED_BY_SCRIPT = {"table": ("md-typeset__scrollwrap", "md-typeset__table")}
+
+SHARED_NAME = "assets/stylesheets/site.{hash}.min.css"
+PLACEHOLDER = "__ik_shared_css__"
+
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<href>[^"]+\.css)">\s*')
+CONFIG_SCRIPT = re.compile(r'<script id="__config"')
+PALETTE_SCRIPT = re.compile(r'<script>var palette=__md_get\("__palette"\).*?</script>', re.S)
+JSON_SCRIPT = re.compile(r'(<script\b[^>]*\btype="application/(?:ld\+)?json"[^>]*>)(.*?)(</script>)', re.S)
+# A run of white space with a line break, outside tags and elements that keep their white space.
+WHITE_SPACE = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2>|<[^>]*>)|[ \t\r\f]*\n\s*", re.S)
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 STYLE_ELEMENT = re.compile(r"<style\b[^>]*>.*?</style>", re.S)
 # Words as they appear in HTML and JS: class names, ids, attribute values.
 WORD = re.compile(r"[\w-]+")
 # At-rules whose body holds ordinary rules, pruned like the top level.
 GROUPING = {"media", "supports", "container", "layer"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+# Material's bundle picks the palette whose media query matches when nothing is stored yet,
+# but only once it has loaded; until then a first visit in dark mode would paint light. This
+# does the same at once, right after Material's own script for a stored choice.
+FIRST_VISIT_PALETTE = (
+    '<script>__md_get("__palette")||[].some.call(document.querySelectorAll("[data-md-color-media]"),'
+    'function(i){if(!matchMedia(i.getAttribute("data-md-color-media")).matches)return!1;'
+    '["scheme","primary","accent"].forEach(function(k){document.body.setAttribute("data-md-color-"+k,'
+    'i.getAttribute("data-md-color-"+k))});return!0})</script>'
+)
+
+
+@dataclass
+class Build:
+    """What the pages of one build share: their stylesheets (in order) and every word they use."""
+
+    stylesheets: list[str] = field(default_factory=list)  # paths relative to site_dir
+    words: set[str] = field(default_factory=set)
+
+
+_build = Build()
+
+
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    global _build
+    _build = Build()
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return inline(output, posixpath.dirname("/" + page.url) if page.url else "/", config)
+    return first_paint(output, posixpath.dirname("/" + page.url) if page.url else "/", config)
 
 
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-    return inline(output_content, "/", config) if template_name.endswith(".html") else output_content
+    return first_paint(output_content, "/", config) if template_name.endswith(".html") else output_content
 
 
-def inline(html: str, page_dir: str, config: MkDocsConfig) -> str:
-    words = set(WORD.findall(STYLE_ELEMENT.sub("", html))) | script_words(config.site_dir)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Write the shared stylesheet and put its content-hashed name into every page."""
+    if not _build.stylesheets:
+        return
+    css = shared_css(config.site_dir)
+    name = SHARED_NAME.format(hash=hashlib.sha256(css.encode("utf-8")).hexdigest()[:8])
+    target = Path(config.site_dir, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(css, encoding="utf-8")
+    placeholder = SHARED_NAME.format(hash=PLACEHOLDER)
+    for page in Path(config.site_dir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if placeholder in text:
+            page.write_text(text.replace(placeholder, name), encoding="utf-8")
 
-    def style(match: re.Match[str]) -> str:
-        href = match["href"]
-        if urlsplit(href).scheme or href.startswith("//"):
-            raise PluginError(f"overrides/hooks/inline_css.py: stylesheet {href} is on another origin; "
-                              "serve it from the site (docs/stylesheets/) instead.")
-        css = stylesheet_path(href, page_dir, config).read_text(encoding="utf-8")
-        return f"<style>{prune(compact(css), words)}</style>"
 
-    return STYLESHEET.sub(style, html)
+# The page ------------------------------------------------------------------------------
+
+
+def first_paint(html: str, page_dir: str, config: MkDocsConfig) -> str:
+    links = list(STYLESHEET.finditer(html))
+    if not links:
+        return html
+    paths = built_stylesheets([m["href"] for m in links], page_dir, config)
+    html = collapse_white_space(compact_json(html))
+    html = PALETTE_SCRIPT.sub(lambda m: m[0] + FIRST_VISIT_PALETTE, html, count=1)
+    _build.words |= page_words(html)
+    critical = critical_css(html, [p.read_text(encoding="utf-8") for p in paths], config.site_dir)
+    return with_stylesheets(STYLESHEET.sub("", html), critical, shared_href(links[0]["href"], _build.stylesheets[0]))
+
+
+def built_stylesheets(hrefs: list[str], page_dir: str, config: MkDocsConfig) -> list[Path]:
+    """The files a page links, the same on every page (the shared stylesheet is made of them)."""
+    paths = [stylesheet_path(href, page_dir, config) for href in hrefs]
+    relative = [p.relative_to(config.site_dir).as_posix() for p in paths]
+    if _build.stylesheets and relative != _build.stylesheets:
+        raise PluginError(f"overrides/hooks/inline_css.py: a page links {relative}, another {_build.stylesheets}; "
+                          "every page must use the same stylesheets (theme and extra_css).")
+    _build.stylesheets = relative
+    return paths
+
+
+def shared_href(href: str, built: str) -> str:
+    """The shared stylesheet's address from a page, as the page addressed its first stylesheet
+    (`built`, that stylesheet's path in the site): relative, or absolute on the 404 page."""
+    if not href.endswith(built):
+        raise PluginError(f"overrides/hooks/inline_css.py: {href} does not end in {built}; the theme links "
+                          "its stylesheets differently now: adapt shared_href().")
+    return href.removesuffix(built) + SHARED_NAME.format(hash=PLACEHOLDER)
+
+
+def with_stylesheets(html: str, critical: str, shared: str) -> str:
+    """The critical CSS and the shared stylesheet for wide screens after <title>; the shared
+    stylesheet for the rest just before the scripts at the end of <body>."""
+    if "</title>" not in html:
+        raise PluginError("overrides/hooks/inline_css.py: a page has no <title>; the theme's <head> changed?")
+    head = f'<style>{critical}</style>\n<link rel="stylesheet" href="{shared}" media="{WIDE}">'
+    html = html.replace("</title>", f"</title>\n{head}", 1)
+    body = f'<link rel="stylesheet" href="{shared}" media="{NARROW}" fetchpriority="low">\n'
+    scripts = CONFIG_SCRIPT.search(html)
+    at = scripts.start() if scripts else html.rindex("</body>")
+    return html[:at] + body + html[at:]
+
+
+def page_words(html: str) -> set[str]:
+    return set(WORD.findall(STYLE_ELEMENT.sub("", html)))
+
+
+def collapse_white_space(html: str) -> str:
+    """Each run of white space with a line break becomes one line break, which renders the
+    same wherever white-space is not pre*/break-spaces. Tags (their attributes) and <pre>,
+    <code>, <textarea>, <script> and <style> keep theirs."""
+    return WHITE_SPACE.sub(lambda m: m[1] or "\n", html)
+
+
+def compact_json(html: str) -> str:
+    """JSON data blocks (Material's config, JSON-LD) in UTF-8 rather than \\u escapes, still safe
+    inside <script>: <, > and & stay escaped."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        data = json.loads(match[2])
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return match[1] + text + match[3]
+
+    return JSON_SCRIPT.sub(rewrite, html)
+
+
+# The shared stylesheet -----------------------------------------------------------------
+
+
+def shared_css(site_dir: str) -> str:
+    """Every stylesheet the pages linked, in their order, without the rules no page can use."""
+    words = frozenset(_build.words) | script_words(site_dir)
+    sheets = [prune(compact(Path(site_dir, p).read_text(encoding="utf-8")), words) for p in _build.stylesheets]
+    return '@charset "UTF-8";' + "".join(sheets)
 
 
 def compact(css: str) -> str:
-    """The stylesheet without comments and indentation (Material's own are minified already).
-    Line breaks become single spaces, which CSS reads the same way."""
+    """The stylesheet without comments, indentation or @charset (Material's own are minified
+    already). Line breaks become single spaces, which CSS reads the same way."""
     css = COMMENT.sub("", css)
+    css = re.sub(r'@charset\s+"[^"]*"\s*;', "", css)
     return " ".join(line.strip() for line in css.splitlines() if line.strip())
 
 
@@ -142,6 +324,9 @@ def needed(selector: list[Node]) -> set[str]:
 
 def stylesheet_path(href: str, page_dir: str, config: MkDocsConfig) -> Path:
     """The built file a page's href points at: relative to the page, or absolute under site_url."""
+    if urlsplit(href).scheme or href.startswith("//"):
+        raise PluginError(f"overrides/hooks/inline_css.py: stylesheet {href} is on another origin; "
+                          "serve it from the site (docs/stylesheets/) instead.")
     base = urlsplit(config.site_url or "/").path or "/"
     path = href if href.startswith("/") else posixpath.normpath(posixpath.join(page_dir, href))
     path = "/" + path.lstrip("/")
@@ -152,3 +337,406 @@ def stylesheet_path(href: str, page_dir: str, config: MkDocsConfig) -> Path:
         raise PluginError(f"overrides/hooks/inline_css.py: {href} is linked as a stylesheet but "
                           f"{built} was not built; check extra_css in mkdocs.yml.")
     return built
+
+
+# The critical CSS ----------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Element:
+    """An element of the page as a selector sees it. An attribute may hold several values: the
+    states the page can be in at its first paint (both palettes, for one)."""
+
+    tag: str
+    attrs: dict[str, set[str]]
+    parent: Element | None
+    previous: Element | None  # the previous element sibling
+    first_screen: bool
+    pinned: bool = False  # in a PINNED element
+    last_child: Element | None = None
+    wrappers: int = 0  # elements WRAPPED_BY_SCRIPT around this one
+
+    @functools.cached_property
+    def classes(self) -> set[str]:
+        return {c for value in self.attrs.get("class", ()) for c in value.split()}
+
+
+class FirstScreen(html.parser.HTMLParser):
+    """The page's elements, each marked whether it can be on a phone's first screen: as
+    built, or as they are once Material's script has run (`script_ran`)."""
+
+    def __init__(self, script_ran: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.script_ran = script_ran
+        self.root = Element("#document", {}, None, None, True)
+        self.stack = [self.root]
+        self.elements: list[Element] = []
+        self.hidden_depth = 0  # open elements inside a HIDDEN_INSIDE container
+        self.in_article = False
+        self.text = 0  # characters of text from the article's start
+        self.raw = 0  # open <script>/<style>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values: dict[str, set[str]] = {}
+        for name, value in attrs:
+            values.setdefault(name, set()).add(value or "")
+        wrappers: tuple[str, ...] = ()
+        if self.script_ran:
+            for name in SET_BY_SCRIPT.get(tag, ()):
+                values.setdefault("class", set()).add(name)
+            if self.in_article and "class" not in values:
+                wrappers = WRAPPED_BY_SCRIPT.get(tag, ())
+        for name in wrappers:
+            self.open("div", {"class": {name}})
+        element = self.open(tag, values)
+        element.wrappers = len(wrappers)
+        if tag == "article":
+            self.in_article = True
+
+    def open(self, tag: str, values: dict[str, set[str]]) -> Element:
+        parent = self.stack[-1]
+        element = Element(tag, values, parent, parent.last_child, False)
+        element.pinned = parent.pinned or bool(element.classes & PINNED)
+        element.first_screen = self.hidden_depth == 0 and (self.text <= FIRST_SCREEN_CHARS or element.pinned)
+        parent.last_child = element
+        self.elements.append(element)
+        if tag in VOID:
+            return element
+        self.stack.append(element)
+        if self.hidden_depth or element.classes & HIDDEN_INSIDE:
+            self.hidden_depth += 1
+        if tag in ("script", "style"):
+            self.raw += 1
+        return element
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not any(e.tag == tag for e in self.stack[1:]):
+            return  # a stray end tag
+        while len(self.stack) > 1:
+            element = self.close()
+            if element.tag == tag:
+                for _ in range(element.wrappers):
+                    self.close()
+                break
+
+    def close(self) -> Element:
+        element = self.stack.pop()
+        if self.hidden_depth:
+            self.hidden_depth -= 1
+        if element.tag in ("script", "style"):
+            self.raw -= 1
+        return element
+
+    def handle_data(self, data: str) -> None:
+        if self.in_article and not self.raw:
+            self.text += len(data.strip())
+
+
+def first_screen(html: str, script_ran: bool) -> list[Element]:
+    parser = FirstScreen(script_ran)
+    parser.feed(html)
+    parser.close()
+    elements = parser.elements
+    body = next((e for e in elements if e.tag == "body"), None)
+    if body is not None:  # either palette: the reader's choice or the device's
+        for key in ("data-md-color-scheme", "data-md-color-primary", "data-md-color-accent"):
+            if key in body.attrs:
+                body.attrs[key] |= {v for e in elements for v in e.attrs.get(key, ()) if e is not body}
+    return elements
+
+
+def critical_css(html: str, stylesheets: list[str], site_dir: str) -> str:
+    """The rules of the page's stylesheets that a phone's first screen needs, in their order:
+    first painted before Material's script has run, then again after."""
+    screens = [Index(first_screen(html, script_ran)) for script_ran in (False, True)]
+    words = page_words(html) | script_words(site_dir)
+    rules = "".join("".join(critical_rules(parsed(compact(css)), words, screens)) for css in stylesheets)
+    return without_declarations(rules)
+
+
+@functools.cache
+def parsed(css: str) -> tuple[Node, ...]:
+    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
+def critical_rules(rules: Iterable[Node], words: set[str] | frozenset[str], screens: list[Index]) -> Iterator[str]:
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            kept = [s for s in split_selectors(rule.prelude)
+                    if needed(s) <= words and at_first_paint(s) and any(i.matches(selector(s)) for i in screens)]
+            if kept:
+                yield ",".join(tinycss2.serialize(s).strip() for s in kept) + "{" + tinycss2.serialize(rule.content).strip() + "}"
+        elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING and rule.content is not None:
+            prelude = tinycss2.serialize(rule.prelude)
+            if rule.lower_at_keyword == "media" and not holds_on_a_phone(prelude):
+                continue
+            inner = "".join(critical_rules(tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                                           skip_whitespace=True), words, screens))
+            if inner:
+                yield f"@{rule.at_keyword}{prelude}{{{inner}}}"
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("layer", "property"):
+            yield tinycss2.serialize([rule])
+        # @keyframes, @font-face, @page, @charset: nothing on this site's first screen uses them.
+
+
+MEDIA_MIN_WIDTH = re.compile(r"min-width\s*:\s*([\d.]+)(em|rem|px)")
+
+
+def holds_on_a_phone(media: str) -> bool:
+    """Whether a media query list can hold on a screen narrower than WIDE_EM (print cannot)."""
+    for query in media.split(","):
+        query = query.strip().lower()
+        if re.fullmatch(r"(only\s+)?print", query) or query.startswith("print "):
+            continue
+        width = MEDIA_MIN_WIDTH.search(query)
+        if width and not query.startswith("not"):
+            em = float(width[1]) / (16 if width[2] == "px" else 1)
+            if em >= WIDE_EM:
+                continue
+        return True
+    return False
+
+
+def at_first_paint(selector: list[Node]) -> bool:
+    """False for a selector that needs a state no page is in when it first paints."""
+    tokens = [t for t in selector if t.type != "comment"]
+    for i, token in enumerate(tokens):
+        if token.type == "ident" and i and tokens[i - 1].type == "literal" and tokens[i - 1].value == ":":
+            if token.lower_value in LATER_STATES:
+                return False
+            if token.lower_value == "checked" and i >= 2 and tokens[i - 2].type == "[] block":
+                inside = [t for t in tokens[i - 2].content if t.type != "whitespace"]
+                if len(inside) == 3 and inside[0].value == "data-md-toggle" and inside[2].value in LATER_TOGGLES:
+                    return False
+    return True
+
+
+@dataclass(frozen=True)
+class Compound:
+    """One compound selector (`a.b[c]:d`): what a single element must be and carry."""
+
+    tag: str | None
+    classes: frozenset[str]
+    ids: frozenset[str]
+    attributes: tuple[tuple[str, str, str, bool], ...]  # name, operator ("" = present), value, ignore case
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Compounds from the subject (rightmost) leftwards, each with the combinator before it."""
+
+    compounds: tuple[Compound, ...]
+    combinators: tuple[str, ...]  # combinators[i] joins compounds[i] to compounds[i + 1]
+    exact: bool  # False when a part could not be read: then it matches whenever its subject does
+
+
+def selector(tokens: list[Node]) -> Selector:
+    """The parts of a selector a page's elements are checked against. Pseudo-classes and
+    pseudo-elements are left out (:not(.x), :first-child, ::before all match as if absent), so
+    a selector matches at least every element it could style: over, never under."""
+    compounds: list[Compound] = []
+    combinators: list[str] = []
+    exact = True
+    parts: dict = {"tag": None, "classes": set(), "ids": set(), "attributes": []}
+    pending = ""  # the combinator seen since the last compound
+
+    def close() -> None:
+        compounds.append(Compound(parts["tag"], frozenset(parts["classes"]), frozenset(parts["ids"]),
+                                  tuple(parts["attributes"])))
+        parts.update(tag=None, classes=set(), ids=set(), attributes=[])
+
+    started = False
+    i = 0
+    tokens = [t for t in tokens if t.type != "comment"]
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "whitespace" or (token.type == "literal" and token.value in (">", "+", "~")):
+            if started:
+                if token.type == "literal":
+                    pending = token.value
+                elif not pending:
+                    pending = " "
+            i += 1
+            continue
+        if pending and started:
+            close()
+            combinators.append(pending)
+            pending = ""
+        started = True
+        if token.type == "literal" and token.value == "." and i + 1 < len(tokens) and tokens[i + 1].type == "ident":
+            parts["classes"].add(tokens[i + 1].value)
+            i += 2
+            continue
+        if token.type == "hash":
+            parts["ids"].add(token.value)
+        elif token.type == "ident":
+            parts["tag"] = token.lower_value
+        elif token.type == "literal" and token.value == "*":
+            pass
+        elif token.type == "[] block":
+            attribute = attribute_selector(token.content)
+            if attribute is None:
+                exact = False
+            else:
+                parts["attributes"].append(attribute)
+        elif token.type == "literal" and token.value == ":":
+            # a pseudo-class or (after a second colon) a pseudo-element: skip its name or function
+            i += 1
+            if i < len(tokens) and tokens[i].type == "literal" and tokens[i].value == ":":
+                i += 1
+        else:
+            exact = False  # namespaces, nesting and the like: not used by these stylesheets
+        i += 1
+    close()
+    return Selector(tuple(reversed(compounds)), tuple(reversed(combinators)), exact)
+
+
+def attribute_selector(content: list[Node]) -> tuple[str, str, str, bool] | None:
+    tokens = [t for t in content if t.type not in ("whitespace", "comment")]
+    if len(tokens) == 1 and tokens[0].type == "ident":
+        return (tokens[0].lower_value, "", "", False)
+    if len(tokens) in (3, 4) and tokens[0].type == "ident" and tokens[1].type == "literal" \
+            and tokens[2].type in ("ident", "string"):
+        flag = len(tokens) == 4 and tokens[3].type == "ident" and tokens[3].lower_value == "i"
+        return (tokens[0].lower_value, tokens[1].value, tokens[2].value, flag)
+    return None
+
+
+ATTRIBUTE_TESTS: dict[str, Callable[[str, str], bool]] = {
+    "=": lambda have, want: have == want,
+    "~=": lambda have, want: want in have.split(),
+    "|=": lambda have, want: have == want or have.startswith(want + "-"),
+    "^=": lambda have, want: bool(want) and have.startswith(want),
+    "$=": lambda have, want: bool(want) and have.endswith(want),
+    "*=": lambda have, want: bool(want) and want in have,
+}
+
+
+def compound_matches(element: Element, compound: Compound) -> bool:
+    if compound.tag is not None and compound.tag != element.tag:
+        return False
+    if not compound.classes <= element.classes:
+        return False
+    if compound.ids and not compound.ids <= element.attrs.get("id", set()):
+        return False
+    for name, operator, value, ignore_case in compound.attributes:
+        if name not in element.attrs:
+            return False
+        if not operator:
+            continue
+        test = ATTRIBUTE_TESTS.get(operator)
+        if test is None:
+            continue
+        want = value.lower() if ignore_case else value
+        if not any(test(have.lower() if ignore_case else have, want) for have in element.attrs[name]):
+            return False
+    return True
+
+
+class Index:
+    """The page's elements by class, id and tag, to find a selector's candidates quickly."""
+
+    def __init__(self, elements: list[Element]) -> None:
+        self.on_screen = [e for e in elements if e.first_screen]
+        self.by_class: dict[str, list[Element]] = {}
+        self.by_id: dict[str, list[Element]] = {}
+        self.by_tag: dict[str, list[Element]] = {}
+        for element in self.on_screen:
+            for name in element.classes:
+                self.by_class.setdefault(name, []).append(element)
+            for value in element.attrs.get("id", ()):
+                self.by_id.setdefault(value, []).append(element)
+            self.by_tag.setdefault(element.tag, []).append(element)
+
+    def candidates(self, compound: Compound) -> list[Element]:
+        if compound.ids:
+            return self.by_id.get(next(iter(compound.ids)), [])
+        if compound.classes:
+            return min((self.by_class.get(c, []) for c in compound.classes), key=len)
+        if compound.tag is not None:
+            return self.by_tag.get(compound.tag, [])
+        return self.on_screen
+
+    def matches(self, selector: Selector) -> bool:
+        """Whether some element of the first screen can be the selector's subject."""
+        subject = selector.compounds[0]
+        for element in self.candidates(subject):
+            if not compound_matches(element, subject):
+                continue
+            if not selector.exact or related(element, selector, 0):
+                return True
+        return False
+
+
+def related(element: Element, selector: Selector, i: int) -> bool:
+    """Whether the compounds left of compounds[i] match around `element` (which matches compounds[i])."""
+    if i + 1 == len(selector.compounds):
+        return True
+    combinator, compound = selector.combinators[i], selector.compounds[i + 1]
+    if combinator == ">":
+        candidates: Iterable[Element] = [element.parent] if element.parent else []
+    elif combinator == " ":
+        candidates = ancestors(element)
+    elif combinator == "+":
+        candidates = [element.previous] if element.previous else []
+    else:
+        candidates = siblings_before(element)
+    return any(compound_matches(c, compound) and related(c, selector, i + 1) for c in candidates)
+
+
+def ancestors(element: Element) -> Iterator[Element]:
+    node = element.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def siblings_before(element: Element) -> Iterator[Element]:
+    node = element.previous
+    while node is not None:
+        yield node
+        node = node.previous
+
+
+def without_declarations(css: str) -> str:
+    """The critical CSS without NOT_AT_FIRST_PAINT and without the custom properties (`--x: …`)
+    that nothing in it reads; without the rules that leaves empty. Material declares a few
+    hundred (icons as data: URIs, colours of features this site does not use); the first
+    screen reads a few dozen."""
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    while True:
+        used = set(re.findall(r"var\(\s*(--[\w-]+)", css))
+        trimmed = "".join(without_properties(rules, used))
+        if trimmed == css:
+            return css
+        css = trimmed
+        rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+
+
+def painted(name: str) -> bool:
+    return not any(name == p or name.startswith(p + "-") for p in NOT_AT_FIRST_PAINT)
+
+
+def without_properties(rules: Iterable[Node], used: set[str]) -> Iterator[str]:
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            declarations = [d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                                       skip_whitespace=True)
+                            if d.type == "declaration" and painted(d.lower_name)
+                            and (not d.name.startswith("--") or d.name in used)]
+            if declarations:
+                body = ";".join(f"{d.name}:{tinycss2.serialize(d.value).strip()}" + ("!important" if d.important else "")
+                                for d in declarations)
+                yield tinycss2.serialize(rule.prelude).strip() + "{" + body + "}"
+        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in GROUPING:
+            inner = "".join(without_properties(tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                                               skip_whitespace=True), used))
+            if inner:
+                yield f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}"
+        else:
+            yield tinycss2.serialize([rule])

@@ -11,19 +11,22 @@ overrides/partials/meta.html (Open Graph, X card, JSON-LD) and overrides/partial
 - `hatena`: はてなブックマーク's entry page for `url`.
 - `published`, `modified`: ISO dates for JSON-LD, from front matter `date` / `updated`, or
   else the site-wide `extra.published` in mkdocs.yml (required: a build without it stops).
-- `qr_svg`: a QR code of `url` as inline SVG (segno). It carries no style attribute, so the
-  CSP holds, and is named for screen readers with role="img" and aria-label.
+- `qr`: a QR code of `url` (segno), written beside the page as `qr.svg` and shown by an
+  <img> (`src`, `size` in modules, `alt`) inside the closed 「QRコードを表示」: it is loaded
+  only when a reader opens it, so its ~0.5 KB (gzip) of path data stays out of the page's
+  first round trip (overrides/hooks/inline_css.py). The file carries no style attribute.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import segno
-from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.nav import Navigation
@@ -32,6 +35,7 @@ from mkdocs.structure.pages import Page
 CARD_DIR = "assets/images/social/"
 LANDING = "index.md"
 QR_LABEL = "このページのアドレスのQRコード"
+QR_FILE = "qr.svg"  # beside the page's index.html
 SVG_START = re.compile(r"^<svg\b")
 # A line break that YAML's folded style (>-) turned into a space after Japanese punctuation.
 FOLDED_SPACE = re.compile(r"(?<=[。、！？」』）])\s+")
@@ -62,7 +66,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
         "published": published,
         "modified": modified,
         "hatena": hatena_entry(url),
-        "qr_svg": qr_svg(url),
+        "qr": write_qr(url, page, config),
     }
     return context
 
@@ -85,15 +89,29 @@ def hatena_entry(url: str) -> str:
     return f"https://b.hatena.ne.jp/entry/{secure}{parts.netloc}{quote(parts.path, safe='/%')}"
 
 
-def qr_svg(url: str) -> Markup:
-    """The QR code of `url` as an inline <svg>: black on white with its quiet zone, sized by CSS."""
+def write_qr(url: str, page: Page, config: MkDocsConfig) -> dict[str, Any]:
+    """Write the page's QR code beside it; what share.html needs to show it."""
+    svg, size = qr_svg(url)
+    target = Path(config.site_dir, page.file.dest_uri).parent / QR_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(svg, encoding="utf-8")
+    return {"src": QR_FILE, "size": size, "alt": QR_LABEL}
+
+
+def qr_svg(url: str) -> tuple[str, int]:
+    """The QR code of `url` as an SVG file, black on white with its quiet zone, and its width in
+    modules (an <img> scales it; crisp edges keep the modules sharp at any size)."""
     qr = segno.make(url, error="m")
-    svg = qr.svg_inline(scale=1, dark="#000", light="#fff", border=4, omitsize=True,
-                        svgclass="ik-share__qrcode", lineclass=None)
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=1, dark="#000", light="#fff", border=4, xmldecl=False, omitsize=True,
+            svgclass=None, lineclass=None)
+    svg = out.getvalue().decode("utf-8")
     if "style=" in svg:
-        raise PluginError("overrides/hooks/share.py: segno wrote a style attribute into the QR code, "
-                          "which the CSP blocks; check segno's svg options after an upgrade.")
-    return Markup(SVG_START.sub(f'<svg role="img" aria-label="{QR_LABEL}"', svg, count=1))
+        raise PluginError("overrides/hooks/share.py: segno wrote a style attribute into the QR code; "
+                          "check segno's svg options after an upgrade.")
+    size, _ = qr.symbol_size(scale=1, border=4)
+    svg = SVG_START.sub(f'<svg width="{size}" height="{size}" shape-rendering="crispEdges"', svg, count=1)
+    return svg, size
 
 
 def published_date(config: MkDocsConfig) -> str:
