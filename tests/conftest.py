@@ -163,7 +163,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     Besides the site, test-only files from tests/harness/ under /__tests__/ (outside the
     site's path). With `probe`, every page gets tests/harness/probe.js as its first script
     (see tests/drivers.py), and tests/harness/clipboard-<how>.js when the request carries the
-    cookie ik-test-clipboard=<how>. `statuses` keeps the last HTTP status of each path.
+    cookie ik-test-clipboard=<how>, tests/harness/search-log.js with ik-test-search-log. `statuses` keeps the last HTTP status of each path.
     """
 
     prefix = "/"
@@ -215,6 +215,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         cookie = http.cookies.SimpleCookie(self.headers.get("Cookie", ""))
         if "ik-test-clipboard" in cookie:
             scripts.append(f"clipboard-{Path(cookie['ik-test-clipboard'].value).name}.js")
+        if "ik-test-search-log" in cookie:
+            scripts.append("search-log.js")
         tags = "".join(f'<script src="{HARNESS_PATH}{name}"></script>' for name in scripts).encode()
         place = CSP_META.search(body)
         assert place, "a page without <head>"

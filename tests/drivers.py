@@ -110,6 +110,15 @@ class Tab:
         """A real key press to the focused element: "Enter", "Space", "End" or "Control+c"."""
         raise NotImplementedError
 
+    def type_keys(self, selector: str, text: str) -> None:
+        """Type text into a text box key by key, through the engine's own keyboard input."""
+        raise NotImplementedError
+
+    def watch_search(self) -> None:
+        """From the next `open`, pages log what Material's search worker is asked and when its
+        answer is on screen (tests/harness/search-log.js: window.__searchLog)."""
+        raise NotImplementedError
+
     def commit_text(self, selector: str, text: str) -> None:
         """Put text into a text box the way a phone's Japanese keyboard commits a tapped
         candidate: one `input` event and no key event (no extra key is pressed to help)."""
@@ -274,6 +283,14 @@ class ChromiumTab(Tab):
 
     def press(self, key: str) -> None:
         self.page.keyboard.press(CHROMIUM_KEYS[key])
+
+    def type_keys(self, selector: str, text: str) -> None:
+        self._element(selector, None, 0).focus()
+        self.page.keyboard.type(text)
+
+    def watch_search(self) -> None:
+        self.init_scripts.append(HARNESS / "search-log.js")
+        self.page.add_init_script(path=str(self.init_scripts[-1]))
 
     def commit_text(self, selector: str, text: str) -> None:
         self._element(selector, None, 0).focus()
@@ -503,6 +520,16 @@ class WebKitTab(Tab):
         else:
             chain.send_keys({"Enter": Keys.ENTER, "Space": Keys.SPACE, "End": Keys.END}[key])
         chain.perform()
+
+    def type_keys(self, selector: str, text: str) -> None:
+        self._element(selector, None, 0).send_keys(text)
+
+    def watch_search(self) -> None:
+        # The test server adds tests/harness/search-log.js to pages requested with this cookie.
+        self.driver.switch_to.default_content()
+        self.driver.execute_script("document.cookie = 'ik-test-search-log=1; path=/'")
+        if self.opened:
+            self.driver.switch_to.frame(self._frame_element())
 
     def commit_text(self, selector: str, text: str) -> None:
         # WebDriver's send_keys sends a key per character; an editing command inserts the text

@@ -25,39 +25,7 @@ import yaml
 QUERIES = Path(__file__).with_name("search_queries.yml")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
-INSTRUMENT = """
-(() => {
-  const log = window.__searchLog = { sent: [], results: 0, ready: 0, shown: [], inputs: [] };
-  const Native = window.Worker;
-  window.Worker = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (event) => {
-        const type = event.data && event.data.type;
-        if (type === 1) log.ready = performance.now();
-        if (type === 3) {
-          const query = log.sent[log.results++];
-          query.received = performance.now();
-          // Material renders in its own listener, after this one: the next frame shows it.
-          requestAnimationFrame(() => { query.shown = performance.now(); });
-        }
-      });
-    }
-    postMessage(message, ...rest) {
-      if (message && message.type === 2) log.sent.push({ value: message.data, at: performance.now() });
-      return super.postMessage(message, ...rest);
-    }
-  };
-  addEventListener("input", (event) => {
-    if (event.target.matches && event.target.matches(".md-search__input"))
-      log.inputs.push({ value: event.target.value, at: event.timeStamp, composing: event.isComposing });
-  }, true);
-  document.addEventListener("DOMContentLoaded", () => {
-    const meta = document.querySelector(".md-search-result__meta");
-    if (meta) new MutationObserver(() => log.shown.push(meta.textContent)).observe(meta, { childList: true, characterData: true, subtree: true });
-  });
-})();
-"""
+INSTRUMENT = (Path(__file__).parent / "harness" / "search-log.js").read_text(encoding="utf-8")
 
 RESULTS = """
 () => [...document.querySelectorAll("li.md-search-result__item")].map(item => ({
@@ -357,3 +325,56 @@ def reading(text: str) -> str:
 
 def h_param(href: str) -> str:
     return " ".join(parse_qs(urlsplit(href).query).get("h", []))
+
+
+class ReaderSearchBox(SearchBox):
+    """The same search box through the engine adapter of tests/drivers.py (any engine: WebKit
+    is what the test needs it for). The query arrives typed key by key through the engine's
+    keyboard input ("keys"), or committed at once as a phone's keyboard commits a converted
+    word ("ime": an input event and no key; WebDriver cannot drive an IME composition)."""
+
+    FIELD = "form[name=search] input.md-search__input"
+
+    def __init__(self, reader, *, settle_ms: int = 10_000):
+        self.reader = reader
+        self.settle_ms = settle_ms
+        reader.watch_search()
+        reader.open("")
+        reader.tap("label.md-header__button[for=__search]")  # phones open search from an icon
+        reader.wait_for("() => window.__searchLog.ready > 0", timeout=15, what="the search index")
+
+    def clear(self) -> None:
+        """Empties the box with an editing command (an input event), as a reader's delete does."""
+        self.reader.js("""s => { const box = document.querySelector(s); box.focus(); box.select();
+            document.execCommand("delete"); }""", self.FIELD)
+
+    def start(self, query: Query, mode: str) -> None:
+        self.clear()
+        if mode == "ime":
+            self.reader.commit_text(self.FIELD, query.q)
+        else:
+            self.reader.type_keys(self.FIELD, query.q)
+
+    def wait_for(self, value: str, timeout: int | None = None) -> bool:
+        try:
+            self.reader.wait_for(SETTLED, value, timeout=(timeout or self.settle_ms) / 1000)
+            return True
+        except AssertionError:
+            return False
+
+    def results(self) -> list[dict]:
+        return self.reader.js(RESULTS)
+
+
+def land_in(reader, hrefs: list[str]) -> dict[str, dict]:
+    """`land_all` in one engine-adapter tab, one link after another."""
+    landed = {}
+    for href in dict.fromkeys(hrefs):
+        reader.open(href)
+        try:
+            reader.wait_for(f"() => {{ const l = ({LANDING})(); return l.mark && l.inView; }}", timeout=5,
+                            what=f"the word marked in view at {href}")
+        except AssertionError:
+            pass  # reported by the caller from what LANDING says now
+        landed[href] = reader.js(LANDING)
+    return landed

@@ -117,7 +117,7 @@ def test_comparison_table_sets_the_two_events_side_by_side(soup):
     table = tables[0]
     header = [th.get_text(strip=True) for th in table.select("thead th")]
     assert len(header) == 3 and "1回目" in header[1] and "2回目" in header[2], header
-    rows = {tr.select("td")[0].get_text(strip=True): [td.get_text(strip=True) for td in tr.select("td")[1:]]
+    rows = {tr.select_one("th").get_text(strip=True): [td.get_text(strip=True) for td in tr.select("td")]
             for tr in table.select("tbody tr")}
     for aspect in ["参加費", "入り方", "参加者", "形式", "ノルマ", "雰囲気", "判定"]:
         matching = [label for label in rows if aspect in label]
@@ -125,6 +125,18 @@ def test_comparison_table_sets_the_two_events_side_by_side(soup):
         assert all(cell for cell in rows[matching[0]]), f"row {matching[0]} has an empty cell"
     fee = rows[[label for label in rows if "参加費" in label][0]]
     assert "1,000" in fee[0] and "5,000" in fee[1], f"fees are 1,000円 and 5,000円, table says {fee}"
+
+
+def test_every_table_row_is_named_by_a_row_header(soup):
+    """overrides/hooks/row_headers.py: a screen reader says which row a cell is in, and the
+    names are labels that break only between phrases."""
+    tables = [(p.src, t) for p in PAGES for t in soup(p.html_path).select("article table")]
+    assert len(tables) >= 3, f"the site's tables: {[src for src, _ in tables]}"
+    for src, table in tables:
+        for tr in table.select("tbody tr"):
+            cells = tr.find_all(["th", "td"], recursive=False)
+            assert cells[0].name == "th" and cells[0].get("scope") == "row", f"{src}: row {cells[0]} is not named"
+            assert all(c.name == "td" for c in cells[1:]), f"{src}: only the first cell of a row is its header: {tr}"
 
 
 @pytest.mark.parametrize("src", sorted(RED_FLAGS))
