@@ -52,6 +52,7 @@ LABEL_KINDS = {
     "table header": ".md-content th",
     "nav or TOC label": ".md-nav__link .md-ellipsis, .md-nav__title, .md-footer__title .md-ellipsis",
     "button": ".md-content button, .md-content details:not(.red-flag) > summary",
+    "reading time": ".md-content .ik-reading-time",
 }
 # Inside a label but not its text: the heading's ¶ link, words only a screen reader hears, icons.
 NOT_TEXT = ".headerlink, .ik-visually-hidden, svg, .md-nav__icon, .md-nav__button"

@@ -23,6 +23,8 @@
   const VOICING = /[\u3099\u309a]/g;
   const IGNORED = /[\s・･\-‐–—_]/;
   const GIVE_UP_MS = 5000; // stop waiting for Material's marks (the word was not on the page)
+  // What reads as one line of text, for a word split over several text nodes (see findFolded).
+  const BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, dt, dd, summary, th, td, figcaption, blockquote, article";
 
   // Input ---------------------------------------------------------------------------------
 
@@ -113,30 +115,63 @@
   }
 
   // Marks the first place in the region that reads like one of the words once width, case,
-  // katakana/hiragana, voicing marks and ・ are set aside.
+  // katakana/hiragana, voicing marks and ・ are set aside. A word may run over several text
+  // nodes of one line of text: a label's phrase breaks (<wbr>) and glued punctuation split it
+  // (overrides/hooks/phrases.py), so each piece gets a mark; the first is returned.
   function markFolded(range, words) {
     const found = findFolded(visibleTexts(range), words);
     if (!found) return null;
-    const { node, start, end } = found;
-    const mark = document.createElement("mark");
-    mark.dataset.mdHighlight = "";
-    const tail = node.splitText(start);
-    tail.splitText(end - start);
-    mark.append(tail.cloneNode());
-    tail.replaceWith(mark);
-    return mark;
+    const marks = found.pieces.reverse().map(({ node, start, end }) => {
+      const mark = document.createElement("mark");
+      mark.dataset.mdHighlight = "";
+      const tail = node.splitText(start);
+      tail.splitText(end - start);
+      mark.append(tail.cloneNode());
+      tail.replaceWith(mark);
+      return mark;
+    });
+    return marks[marks.length - 1];
   }
 
+  // The first match as pieces { node, start, end }, one per text node it runs over; text nodes
+  // are read together while they belong to the same block (heading, paragraph, item, cell...).
   function findFolded(nodes, words) {
-    for (const node of nodes) {
-      const { text, offsets } = folded(node.data);
+    for (const group of byBlock(nodes)) {
+      let text = "";
+      const places = [];  // for each folded character: its node and where it starts and ends
+      for (const node of group) {
+        const own = folded(node.data);
+        text += own.text;
+        for (let i = 0; i < own.text.length; i += 1) {
+          places.push({ node, start: own.offsets[i], end: own.offsets[i + 1] });
+        }
+      }
       for (const word of words) {
         const needle = folded(word).text;
         const at = needle ? text.indexOf(needle) : -1;
-        if (at >= 0) return { node, start: offsets[at], end: offsets[at + needle.length] };
+        if (at < 0) continue;
+        const pieces = [];
+        for (const place of places.slice(at, at + needle.length)) {
+          const last = pieces[pieces.length - 1];
+          if (last && last.node === place.node) last.end = place.end;
+          else pieces.push({ ...place });
+        }
+        return { pieces };
       }
     }
     return null;
+  }
+
+  function byBlock(nodes) {
+    const groups = [];
+    let block = null;
+    for (const node of nodes) {
+      const own = node.parentElement.closest(BLOCKS);
+      if (!groups.length || own !== block) groups.push([]);
+      groups[groups.length - 1].push(node);
+      block = own;
+    }
+    return groups;
   }
 
   // The text folded character by character, with where each folded character came from.

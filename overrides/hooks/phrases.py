@@ -56,8 +56,9 @@ LONG_PHRASE = 12  # characters; see the module docstring
 KEEP_WHOLE = ("さいごに", "たぶん", "回転ずし", "空気", "当てはまる", "守る系", "気をつけて")
 # A label: one of these elements...
 LABEL_TAGS = frozenset({"h1", "h2", "h3", "summary", "th", "button"})
-# ...or one with one of these classes (Material's nav, TOC, footer and header labels)...
-LABEL_CLASSES = frozenset({"md-ellipsis", "md-nav__title"})
+# ...or one with one of these classes (Material's nav, TOC, footer and header labels; the
+# reading time under each title, overrides/hooks/reading_time.py)...
+LABEL_CLASSES = frozenset({"md-ellipsis", "md-nav__title", "ik-reading-time"})
 # ...but not in the header's title, which stays on one line and ends in an ellipsis (white-space:
 # nowrap): there a <wbr> would still break the line in Chromium, and the lines below it, hidden
 # by the header, would move when the shared stylesheet comes (tests/test_first_paint.py).
