@@ -132,7 +132,7 @@ def test_the_first_callout_says_the_clock_is_ticking_and_gives_188(content):
 
 def test_cooling_off_for_multilevel_marketing_is_20_days_from_the_legal_document(content):
     part = section(content, "クーリング・オフ")
-    rows = {text(tr.select("td")[0]): text(tr.select("td")[1]) for tr in part.select("tbody tr")}
+    rows = {text(tr.select_one("th")): text(tr.select_one("td")) for tr in part.select("tbody tr")}
     assert rows.get("期間") == "20日", f"cooling-off table should say 期間 20日, says {rows}"
     start = next((v for k, v in rows.items() if "数え始め" in k), "")
     assert "法定書面" in start and "届いた日" in start, f"counted from the 法定書面, or the goods if later: {start!r}"
