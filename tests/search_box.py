@@ -1,10 +1,11 @@
 """Drives Material's real search box the ways a reader's phone sends text, and reads what it shows.
 
-Shared by tests/test_search.py and bench/search.py. The flows are plain Playwright calls plus
-small scripts run in the page; only `compose` needs Chromium's DevTools protocol (an IME
-composition), the rest is what any engine's driver can do.
+Shared by tests/test_search.py and bench/search.py. SearchBox drives a Playwright tab in
+Chromium; only `compose` and `paste` need Chromium's DevTools protocol (an IME composition, a
+paste without a key). ReaderSearchBox drives the same box through tests/drivers.py in any
+engine (the test uses it for WebKit), and `land_in` follows the result links there.
 
-The page is watched by INSTRUMENT, added before the page loads: it notes every query Material
+The page is watched by INSTRUMENT (tests/harness/search-log.js), added before the page loads: it notes every query Material
 posts to its search worker and when the results for it were on screen, every text the result
 line showed, and when the index was ready. A flow waits for the results of the very text in the
 box, so a test never passes on the results of an earlier query, and never has to press an extra
