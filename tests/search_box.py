@@ -350,11 +350,15 @@ class ReaderSearchBox(SearchBox):
             document.execCommand("delete"); }""", self.FIELD)
 
     def start(self, query: Query, mode: str) -> None:
+        self.enter(query.q, mode)
+
+    def enter(self, text: str, mode: str) -> None:
+        """Empties the box, then enters `text` typed ("keys") or committed at once ("ime")."""
         self.clear()
         if mode == "ime":
-            self.reader.commit_text(self.FIELD, query.q)
+            self.reader.commit_text(self.FIELD, text)
         else:
-            self.reader.type_keys(self.FIELD, query.q)
+            self.reader.type_keys(self.FIELD, text)
 
     def wait_for(self, value: str, timeout: int | None = None) -> bool:
         try:

@@ -222,20 +222,13 @@ def test_text_that_arrives_without_a_key_updates_the_results(tab, server, how):
 
 # In every engine (Chromium and WebKit, the iPhone's), on a phone --------------------------------
 
-SEARCH_BOX = "form[name=search] input.md-search__input"
-READY = """() => /見つかり/.test(document.querySelector(".md-search-result__meta").textContent)"""
-
-
-def search_in(reader, words: str) -> list[str]:
-    """Opens the search box on a phone and commits `words` as a Japanese keyboard does (no key):
-    returns the result groups (one per page), each the hrefs of its links. The box starts empty, so any count shown is for these words."""
-    reader.open("")
-    reader.tap("label.md-header__button[for=__search]")  # phones open search from an icon
-    reader.commit_text(SEARCH_BOX, words)
-    reader.wait_for(READY, what=f"results for {words!r} committed without a key (search.js)")
-    assert reader.js("s => document.querySelector(s).value", SEARCH_BOX) == words
-    return reader.js("""() => [...document.querySelectorAll("li.md-search-result__item")]
-        .map(item => [...item.querySelectorAll("a.md-search-result__link")].map(a => a.getAttribute("href")))""")
+def search_in(reader, words: str) -> list[list[str]]:
+    """Commits `words` into the search box on a phone as a Japanese keyboard does (no key) and
+    returns the result groups (one per page), each the hrefs of its links."""
+    box = ReaderSearchBox(reader)
+    box.enter(words, "ime")
+    assert box.wait_for(words), f"{reader.where}: no results for {words!r} committed without a key (search.js)"
+    return [[link["href"] for link in item["links"]] for item in box.results()]
 
 
 @pytest.mark.browser
