@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -209,3 +211,22 @@ def test_static_hosts_that_read_headers_get_the_security_headers(site):
     text = headers.read_text(encoding="utf-8")
     for header in ["frame-ancestors 'none'", "X-Content-Type-Options: nosniff", "Referrer-Policy:"]:
         assert header in text, f"docs/_headers lacks {header}"
+
+
+SCRIPTS = [str(getattr(s, "path", s)) for s in mkdocs_config().extra_javascript]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_the_sites_scripts_ship_minified_and_still_parse(script, site):
+    """docs/javascripts/*.js are written to be read; the built site gets them without comments
+    and white space (page_scripts.py), and what ships must still be valid JavaScript."""
+    source = (ROOT / "docs" / script).read_text(encoding="utf-8")
+    shipped = (site / script).read_text(encoding="utf-8")
+    assert len(shipped) < 0.7 * len(source), (
+        f"site/{script} is {len(shipped):,} characters, the source {len(source):,}: "
+        "it should ship minified (overrides/hooks/page_scripts.py, on_post_build)")
+    assert not re.search(r"^\s*//|/\*", shipped, re.M), f"site/{script} still has comments"
+    node = shutil.which("node")
+    assert node, "Node.js is needed to parse the shipped scripts: run `make system-deps`"
+    parsed = subprocess.run([node, "--check", str(site / script)], capture_output=True, text=True, timeout=60)
+    assert parsed.returncode == 0, f"site/{script} does not parse after minifying:\n{parsed.stderr}"

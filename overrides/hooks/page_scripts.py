@@ -1,4 +1,4 @@
-"""Each page loads only the site's scripts it uses.
+"""Each page loads only the site's scripts it uses, and they go out minified.
 
 Material links every file of `extra_javascript` (mkdocs.yml) into every page. Each of the
 site's scripts works on one feature's markup and does nothing where that markup is missing, so
@@ -7,12 +7,18 @@ less without the checklists' script, which keeps a first visit within the landin
 budget (`make bench`) now that the CSS comes as a file of its own (inline_css.py).
 
 A script not listed in USED_WHERE stays on every page.
+
+The scripts in docs/javascripts/ are written to be read (comments, long names); the built site
+gets them without comments and white space (rjsmin: it only removes, it renames nothing), which
+saves 2.3 KB gzip on every first visit. The sources stay as they are.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import rjsmin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
@@ -37,3 +43,10 @@ def without_unused_scripts(html: str) -> str:
             tag = re.compile(rf'<script src="[^"]*?{re.escape(script)}"></script>\n?')
             html = tag.sub("", html)
     return html
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    for script in config.extra_javascript:
+        path = Path(config.site_dir) / str(getattr(script, "path", script))
+        if path.suffix == ".js" and path.is_file():
+            path.write_text(rjsmin.jsmin(path.read_text(encoding="utf-8")), encoding="utf-8")
