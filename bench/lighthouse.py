@@ -114,6 +114,7 @@ class Result:
     failing: dict[str, list[str]]  # category -> "audit-id  title  score  displayValue" lines
     benchmark_indexes: list[float]  # one per run
     performance_runs: list[int]  # each run's Performance score
+    paint_runs: list[tuple[float, float]]  # each run's (FCP in s, TBT in ms): which way its first paint went
 
 
 def page_urls() -> list[str]:
@@ -262,6 +263,8 @@ def summarize(build_name: str, url: str, runs: list[dict[str, Any]], html: Path)
         failing={c: failing_audits(data, c) for c in CATEGORIES if scores[c] < MIN_SCORE},
         benchmark_indexes=[benchmark_index(run) for run in runs],
         performance_runs=[round(run["categories"]["performance"]["score"] * 100) for run in runs],
+        paint_runs=[(run["audits"]["first-contentful-paint"]["numericValue"] / 1000,
+                     run["audits"]["total-blocking-time"]["numericValue"]) for run in runs],
     )
 
 
@@ -363,12 +366,17 @@ def machine_report(results: list[Result]) -> tuple[list[str], bool]:
              f"{statistics.median(indexes):,.0f}, max {max(indexes):,.0f}"]
     slow = [f"{r.build} /{r.url} ({', '.join(f'{i:,.0f}' for i in r.benchmark_indexes if i < BUSY_INDEX)})"
             for r in results if any(i < BUSY_INDEX for i in r.benchmark_indexes)]
-    spread = [f"{r.build} /{r.url} (Performance {', '.join(map(str, r.performance_runs))})"
+    spread = [f"{r.build} /{r.url} (Performance {', '.join(map(str, r.performance_runs))}; FCP "
+              f"{'/'.join(f'{fcp:.2f}' for fcp, _ in r.paint_runs)} s; TBT "
+              f"{'/'.join(f'{tbt:,.0f}' for _, tbt in r.paint_runs)} ms)"
               for r in results if max(r.performance_runs) - min(r.performance_runs) > BUSY_SPREAD]
     if slow:
         lines.append(f"WARNING  runs with a benchmarkIndex below {BUSY_INDEX:,}: " + "; ".join(slow))
     if spread:
         lines.append(f"WARNING  pages whose runs are more than {BUSY_SPREAD} points apart: " + "; ".join(spread))
+        lines.append("         A busy machine, or runs that went two ways: a run whose first paint came before "
+                     "Material's script (FCP under 1 s) counts the script's start-up as blocking time (high TBT); "
+                     "a run where the script ran first paints late (README, \"Quality bars\").")
     if slow or spread:
         lines.append("WARNING  the machine looked busy: these performance figures are no evidence for or against "
                      "a budget. Run `make bench` again on a quiet machine.")
