@@ -378,8 +378,9 @@ def machine_report(results: list[Result]) -> tuple[list[str], bool]:
                      "Material's script (FCP under 1 s) counts the script's start-up as blocking time (high TBT); "
                      "a run where the script ran first paints late (README, \"Quality bars\").")
     if slow or spread:
-        lines.append("WARNING  the machine looked busy: these performance figures are no evidence for or against "
-                     "a budget. Run `make bench` again on a quiet machine.")
+        lines.append(f"WARNING  {'the machine looked busy' if slow else 'the runs of a page disagree'}: these "
+                     "performance figures are no evidence for or against a budget. Run `make bench` again on a "
+                     "quiet machine, and read each run's FCP and TBT.")
     return lines, bool(slow or spread)
 
 
