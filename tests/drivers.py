@@ -77,6 +77,13 @@ class Tab:
         """For messages: the engine, the width and the page."""
         return f"[{self!r} {urlsplit(self.url).path}]"
 
+    def booted(self) -> None:
+        """Wait until the page's scripts have run. first_paint.js (overrides/hooks) runs them after
+        the first paint and the shared stylesheet, which is as often as not after `load`; it
+        marks <html data-ik-ready> when all have run. Without JavaScript there is nothing to wait for."""
+        if self.javascript:
+            self.wait_for(SCRIPTS_RAN, what="the page's scripts to run (first_paint.js)")
+
     # Implemented per engine -------------------------------------------------------------------
     def open(self, path: str) -> None:
         """Go to a page of the site (relative to its root, or absolute on the test server) and
@@ -192,6 +199,16 @@ class Tab:
 
 # Chromium ---------------------------------------------------------------------------------------
 
+# first_paint.js (overrides/hooks) marks <html> when the page's scripts have run; a page
+# without it (the tests' own harness pages) has nothing to wait for.
+SCRIPTS_RAN = ("() => document.documentElement.hasAttribute('data-ik-ready')"
+               " || !document.querySelector('script[data-scripts]')")
+
+
+def booted(page, timeout_ms: int = 10_000) -> None:
+    """Wait until a Playwright page's scripts have run (Tab.booted says why)."""
+    page.wait_for_function(SCRIPTS_RAN, timeout=timeout_ms)
+
 CHROMIUM_KEYS = {"Space": "Space", "Enter": "Enter", "End": "End", "Control+c": "Control+c"}
 
 
@@ -252,15 +269,18 @@ class ChromiumTab(Tab):
             self.settle()
         response = self.page.goto(urljoin(self.base, path), wait_until="load")
         assert response is not None and response.ok, f"{self.where}: HTTP {response and response.status}"
+        self.booted()
 
     def follow(self, selector: str, text: str | None = None, index: int = 0) -> None:
         self.settle()
         with self.page.expect_navigation(wait_until="load"):
             self._element(selector, text, index).click()
+        self.booted()
 
     def reload(self) -> None:
         self.settle()
         self.page.reload(wait_until="load")
+        self.booted()
 
     @property
     def url(self) -> str:
@@ -452,6 +472,7 @@ class WebKitTab(Tab):
         self.opened = True
         status = self.session.statuses.get(urlsplit(url).path)
         assert status in (200, 304), f"{self.where}: HTTP {status}"
+        self.booted()
 
     def follow(self, selector: str, text: str | None = None, index: int = 0) -> None:
         element = self._in_view(selector, text, index)
@@ -459,12 +480,14 @@ class WebKitTab(Tab):
         self.driver.switch_to.frame(self._frame_element())
         element.click()
         self._enter_frame(loads)
+        self.booted()
 
     def reload(self) -> None:
         loads = self._frame_loads()
         self.driver.switch_to.frame(self._frame_element())
         self.driver.execute_script("location.reload()")
         self._enter_frame(loads)
+        self.booted()
 
     def _frame_element(self):
         from selenium.webdriver.common.by import By

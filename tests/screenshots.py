@@ -17,6 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from drivers import booted
 from conftest import CHROMIUM, CHROMIUM_FLAGS, PAGES, ROOT, VIEWPORTS, build, serve
 
 OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => d.open = true)"
@@ -36,6 +37,7 @@ def chromium(base: str, out: Path) -> None:
                 tab = context.new_page()
                 for url, name in pages():
                     tab.goto(base + url, wait_until="networkidle")
+                    booted(tab)
                     if "--open" in sys.argv:
                         tab.evaluate(OPEN_DETAILS)
                     path = out / f"{name}-{viewport}-{scheme}.png"

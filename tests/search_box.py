@@ -23,6 +23,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
+from drivers import booted
+
 QUERIES = Path(__file__).with_name("search_queries.yml")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
@@ -176,6 +178,7 @@ class SearchBox:
         self.settle_ms = settle_ms
         tab.add_init_script(INSTRUMENT)
         tab.goto(start_url, wait_until="load")
+        booted(tab)
         self.box = tab.locator("form[name=search] input.md-search__input")
         toggle = tab.locator("label.md-header__button[for=__search]")
         (toggle if toggle.is_visible() else self.box).click()  # phones open search from an icon
@@ -279,6 +282,7 @@ def land_all(context, hrefs: list[str], *, tabs: int = 4) -> dict[str, dict]:
                 page.goto(href, wait_until="commit")
             for page, href in batch:
                 page.wait_for_load_state("load")
+                booted(page)
                 try:
                     page.wait_for_function(
                         "() => { const l = (" + LANDING + ")(); return l.mark !== null && l.inView; }",

@@ -195,6 +195,9 @@ def test_built_site_references_no_other_origin(site):
             for el in html.find_all(tag):
                 if el.has_attr(attr) and not _same_origin(el[attr]):
                     offenders.append(f"{path.relative_to(site)}: <{tag} {attr}={el[attr]}>")
+        for el in html.find_all("script", attrs={"data-scripts": True}):  # what first_paint.js loads
+            offenders += [f"{path.relative_to(site)}: first_paint.js loads {url}"
+                          for url in [el["data-css"], *el["data-scripts"].split()] if not _same_origin(url)]
         for el in html.find_all(style=True):
             offenders += [f"{path.relative_to(site)}: style url {u}" for u in re.findall(r"url\(['\"]?(https?:|//)", el["style"])]
     for path in site.rglob("*.css"):

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from drivers import booted
 from conftest import ON_PHONES, PAGES, VIEWPORTS, Page, build, mkdocs_config, project_copy
 
 CONFIG = mkdocs_config()
@@ -405,6 +406,7 @@ def test_the_share_button_hands_the_page_to_the_system_share_sheet(tab, server):
     p = next(p for p in PAGES if p.src == "events/compare.md")
     tab.add_init_script("navigator.share = async data => { window.__shared = data; };")
     tab.goto(server + p.url, wait_until="load")
+    booted(tab)
     button = tab.get_by_role("button", name="共有…")
     assert button.is_visible(), f"{p.url}: 共有… must show when navigator.share exists (docs/javascripts/share.js)"
     button.click()

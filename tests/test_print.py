@@ -16,6 +16,7 @@ import re
 import pypdfium2 as pdfium
 import pytest
 
+from drivers import booted
 from conftest import PAGES, ROOT
 
 pytestmark = pytest.mark.browser
@@ -53,6 +54,7 @@ def open_page(tab, server: str, url: str) -> None:
     tab.emulate_media(media="screen")
     response = tab.goto(server + url, wait_until="load")
     assert response is not None and response.ok, f"{url}: HTTP {response and response.status}"
+    booted(tab)
     tab.wait_for_load_state("networkidle")  # search's worker and scripts loaded, as when a reader prints
 
 

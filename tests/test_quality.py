@@ -19,6 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from drivers import booted
 from conftest import PAGES, ROOT, VIEWPORTS
 
 NODE_MODULES = ROOT / "node_modules"
@@ -96,6 +97,7 @@ def test_every_page_passes_axe_at_wcag_22_aa(browser, server, viewport_name, sch
         found = {}
         for url in URLS:
             tab.goto(server + url, wait_until="load")
+            booted(tab)
             expected = "slate" if scheme == "dark" else "default"
             assert tab.evaluate("document.body.dataset.mdColorScheme") == expected, f"{url}: palette not {scheme}"
             if flags == "open":
@@ -158,6 +160,7 @@ def test_keyboard_focus_is_always_visible_and_reaches_every_control(browser, ser
     try:
         tab = context.new_page()
         tab.goto(server + url, wait_until="load")
+        booted(tab)
         reached, invisible, seen = set(), [], []
         for _ in range(300):
             tab.keyboard.press("Tab")
@@ -217,6 +220,7 @@ def test_every_page_carries_a_strict_policy_that_hashes_its_own_inline_scripts(s
 def test_the_site_works_under_its_policy(tab, server):
     """Search, palette toggle and red flags all run with the CSP on, with no violation."""
     tab.goto(server + "events/first/", wait_until="load")
+    booted(tab)
     flag = tab.locator("details.red-flag").first
     flag.locator("summary").click()
     assert flag.evaluate("d => d.open")

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from backrefs import bre
 
+from drivers import booted
 from conftest import ON_PHONES, PAGES, VIEWPORTS, failed_build, project_copy
 from search_box import ReaderSearchBox, SearchBox, fold, h_param, land_all, land_in, load_queries
 
@@ -261,6 +262,7 @@ def test_search_does_not_find_what_the_site_never_says(reader):
 @phone_only
 def test_a_word_written_otherwise_on_the_page_is_marked_where_it_is_written(tab, server):
     tab.goto(server + "events/second/?h=すし#rf-forced-cards", wait_until="load")
+    booted(tab)
     mark = tab.locator("details#rf-forced-cards mark[data-md-highlight]").first
     mark.wait_for(timeout=5_000)
     assert mark.inner_text() == "ずし"

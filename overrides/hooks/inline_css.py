@@ -12,19 +12,26 @@ gzipped). So each page gets:
 - the *rest*: one stylesheet shared by every page (assets/stylesheets/site.<hash>.min.css,
   named by its content, so a host may cache it for good). It holds every rule any page can
   use (Material's, the palette's, extra_css, in their order), so once loaded it alone gives
-  the cascade the site always had; the critical copies before it change nothing. It is
-  linked twice with complementary media, so it applies exactly once:
-    * in <head> for screens at least WIDE_EM wide (tablets, desktops, phones held sideways):
-      their first screen holds more than a phone's (the search field, sidebars, more text),
-      more CSS than the first flight has room for. They wait for the stylesheet, one round
-      trip on what is usually a fast line, as every page did before, rather than flash;
-    * at the end of <body> for narrower screens and print, where it is not render-blocking:
-      the first screen is painted from the inline CSS while it loads. `fetchpriority="low"`
-      keeps Chrome from fetching it at the priority of a render-blocking stylesheet (which is
-      also what Lighthouse reads). No `onload=` handler: the CSP forbids them. Scripts after
-      it wait for it, so Material's JavaScript measures the finished layout, as before.
-- its white space collapsed (outside <pre>, <code>, <textarea>, <script>, <style>), and JSON
-  data blocks written in UTF-8 instead of \\u escapes: bytes of the first flight;
+  the cascade the site always had; the critical copies before it change nothing. No page links
+  it with a plain <link>: a browser downloads every stylesheet <link> it sees as soon as it
+  sees it, even one whose media does not match, and on a slow line that download competes with
+  the first paint. Instead (no `onload=` handler: the CSP forbids them):
+a small script in <head> (first_paint.js), with the page's scripts taken from the end of
+  <body> into its data-scripts:
+    * on screens at least WIDE_EM wide (tablets, desktops, phones held sideways) adds it at
+      once: their first screen holds more than a phone's (the search field, sidebars, more
+      text), more CSS than the first flight has room for. They wait for it
+      (`blocking="render"`, or hidden until it comes where a browser does not know that)
+      rather than flash;
+    * once the page is parsed and its first screen painted, adds it on other screens, and
+      then the page's scripts (Material's first), fetched meanwhile, which run once it is in:
+      they measure the finished layout, as before. Material starts on DOMContentLoaded, which
+      has passed by then: the script hands it the document;
+  without JavaScript, a <noscript> <link> in <head> loads it on every screen.
+- its white space collapsed (outside <pre>, <code>, <textarea>, <script>, <style>), JSON
+  data blocks written in UTF-8 instead of \\u escapes, Material's content-tab script left out
+  where no content tab is, and the icons of the palette toggles, hidden until Material's
+  script runs, drawn by the shared stylesheet instead: bytes of the first flight;
 - the palette the device asks for from the first paint (FIRST_VISIT_PALETTE).
 
 A phone's first screen, without a browser at build time: every element before the article
@@ -58,8 +65,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+import rjsmin
 import tinycss2
 from tinycss2.ast import Node
 
@@ -71,7 +79,6 @@ from mkdocs.structure.pages import Page
 # blocks rendering and the critical CSS leaves out what only such screens use.
 WIDE_EM = 45
 WIDE = f"(min-width: {WIDE_EM}em)"
-NARROW = f"not all and {WIDE}"
 # Characters of text, from the article's start, that certainly cover the first screen of a
 # phone narrower than WIDE_EM: a 390x844 one shows at most about 330 at this site's type
 # size, a 430x932 one about 410, one held sideways fewer.
@@ -100,8 +107,19 @@ SHARED_NAME = "assets/stylesheets/site.{hash}.min.css"
 PLACEHOLDER = "__ik_shared_css__"
 
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<href>[^"]+\.css)">\s*')
-CONFIG_SCRIPT = re.compile(r'<script id="__config"')
+# The page's scripts (Material's bundle, then the site's), the last thing in <body>.
+PAGE_SCRIPTS = re.compile(r'(?:<script src="[^"]+"></script>\s*)+(?=</body>)')
+SCRIPT_SOURCE = re.compile(r'<script src="([^"]+)">')
 PALETTE_SCRIPT = re.compile(r'<script>var palette=__md_get\("__palette"\).*?</script>', re.S)
+# Material's script that opens the content tab a link points to: this site has no content tabs
+# (pymdownx.tabbed), so on a page without one it goes, bytes of the first flight.
+TABS_SCRIPT = re.compile(r'<script>var target=document\.getElementById\(location\.hash\.slice\(1\)\);'
+                         r'target&&target\.name&&\(target\.checked=target\.name\.startsWith\("__tabbed_"\)\)</script>')
+# The palette toggles in the header, hidden until Material's script shows the one that applies:
+# their icons are not needed for the first paint, so the shared stylesheet draws them
+# (toggle_icon_css) and the first flight has 0.6 KB less to carry.
+TOGGLE_ICON = re.compile(r'(?P<label><label class="md-header__button md-icon" title="[^"]*" '
+                         r'for="(?P<id>__palette_\d+)" hidden>)\s*(?P<svg><svg\b[^>]*>.*?</svg>)\s*', re.S)
 JSON_SCRIPT = re.compile(r'(<script\b[^>]*\btype="application/(?:ld\+)?json"[^>]*>)(.*?)(</script>)', re.S)
 # A run of white space with a line break, outside tags and elements that keep their white space.
 WHITE_SPACE = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2>|<[^>]*>)|[ \t\r\f]*\n\s*", re.S)
@@ -112,6 +130,19 @@ WORD = re.compile(r"[\w-]+")
 # At-rules whose body holds ordinary rules, pruned like the top level.
 GROUPING = {"media", "supports", "container", "layer"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+# The script that brings the shared stylesheet and the page's scripts (first_paint.js: read it
+# for how and why), minified. Its text is the same on every page, so the CSP allows it by one hash.
+FIRST_PAINT_SCRIPT = rjsmin.jsmin(Path(__file__).with_name("first_paint.js").read_text(encoding="utf-8")).strip()
+if '"WIDE"' not in FIRST_PAINT_SCRIPT:
+    raise PluginError('overrides/hooks/first_paint.js must test matchMedia("WIDE"), which becomes WIDE here.')
+FIRST_PAINT_SCRIPT = FIRST_PAINT_SCRIPT.replace('"WIDE"', json.dumps(WIDE))
+# While a wide screen waits for the shared stylesheet, in browsers that do not hold the first
+# paint for it (blocking="render"), nothing shows rather than a page styled for a phone.
+WAIT_RULE = ".ik-wait body{opacity:0}"
+# The box of a palette toggle's icon (toggle_icon_css), as wide as the <svg> it replaces: the
+# header keeps its layout even when the shared stylesheet fails to come.
+TOGGLE_BOX_RULE = '.md-header__button[for^=__palette_]:before{content:"";display:block;width:1.2rem;height:1.2rem}'
 
 # Material's bundle picks the palette whose media query matches when nothing is stored yet,
 # but only once it has loaded; until then a first visit in dark mode would paint light. This
@@ -130,6 +161,7 @@ class Build:
 
     stylesheets: list[str] = field(default_factory=list)  # paths relative to site_dir
     words: set[str] = field(default_factory=set)
+    toggle_icons: dict[str, str] = field(default_factory=dict)  # palette toggle's id: its <svg>
 
 
 _build = Build()
@@ -174,9 +206,30 @@ def first_paint(html: str, page_dir: str, config: MkDocsConfig) -> str:
     paths = built_stylesheets([m["href"] for m in links], page_dir, config)
     html = collapse_white_space(compact_json(html))
     html = PALETTE_SCRIPT.sub(lambda m: m[0] + FIRST_VISIT_PALETTE, html, count=1)
+    if "__tabbed_" not in TABS_SCRIPT.sub("", html):
+        html = TABS_SCRIPT.sub("", html)
+    html = TOGGLE_ICON.sub(toggle_icon, html)
     _build.words |= page_words(html)
     critical = critical_css(html, [p.read_text(encoding="utf-8") for p in paths], config.site_dir)
     return with_stylesheets(STYLESHEET.sub("", html), critical, shared_href(links[0]["href"], _build.stylesheets[0]))
+
+
+def toggle_icon(match: re.Match[str]) -> str:
+    """The palette toggle without its <svg>, which the shared stylesheet draws (TOGGLE_ICON)."""
+    known = _build.toggle_icons.setdefault(match["id"], match["svg"])
+    if known != match["svg"]:
+        raise PluginError(f"overrides/hooks/inline_css.py: the palette toggle {match['id']} has another icon on "
+                          "another page; every page must show the same.")
+    return match["label"]
+
+
+def toggle_icon_css() -> str:
+    """Each palette toggle's icon, drawn as Material draws an icon <svg> in a header button, in
+    the box that TOGGLE_BOX_RULE in the critical CSS keeps for it."""
+    return "".join(
+        f'.md-header__button[for={toggle}]:before{{background-color:currentcolor;-webkit-mask:url("data:image/svg+xml;charset=utf-8,{quote(svg)}")'
+        f' center/contain no-repeat;mask:url("data:image/svg+xml;charset=utf-8,{quote(svg)}") center/contain no-repeat}}'
+        for toggle, svg in sorted(_build.toggle_icons.items()))
 
 
 def built_stylesheets(hrefs: list[str], page_dir: str, config: MkDocsConfig) -> list[Path]:
@@ -200,16 +253,21 @@ def shared_href(href: str, built: str) -> str:
 
 
 def with_stylesheets(html: str, critical: str, shared: str) -> str:
-    """The critical CSS and the shared stylesheet for wide screens after <title>; the shared
-    stylesheet for the rest just before the scripts at the end of <body>."""
+    """After <title>: the critical CSS, then the script that brings the shared stylesheet and the
+    page's scripts (first_paint.js), which leave the end of <body>; for readers without
+    JavaScript, the stylesheet in a <noscript>."""
     if "</title>" not in html:
         raise PluginError("overrides/hooks/inline_css.py: a page has no <title>; the theme's <head> changed?")
-    head = f'<style>{critical}</style>\n<link rel="stylesheet" href="{shared}" media="{WIDE}">'
-    html = html.replace("</title>", f"</title>\n{head}", 1)
-    body = f'<link rel="stylesheet" href="{shared}" media="{NARROW}" fetchpriority="low">\n'
-    scripts = CONFIG_SCRIPT.search(html)
-    at = scripts.start() if scripts else html.rindex("</body>")
-    return html[:at] + body + html[at:]
+    scripts = PAGE_SCRIPTS.search(html)
+    if scripts is None:
+        raise PluginError("overrides/hooks/inline_css.py: a page has no <script src> right before </body>; "
+                          "the theme's base.html changed? first_paint.js loads those scripts.")
+    sources = " ".join(SCRIPT_SOURCE.findall(scripts[0]))
+    html = html[: scripts.start()] + html[scripts.end():]
+    head = (f"<style>{critical}{TOGGLE_BOX_RULE}{WAIT_RULE}</style>\n"
+            f'<script data-css="{shared}" data-scripts="{sources}">{FIRST_PAINT_SCRIPT}</script>'
+            f'<noscript><link rel="stylesheet" href="{shared}"></noscript>')
+    return html.replace("</title>", f"</title>\n{head}", 1)
 
 
 def page_words(html: str) -> set[str]:
@@ -243,7 +301,7 @@ def shared_css(site_dir: str) -> str:
     """Every stylesheet the pages linked, in their order, without the rules no page can use."""
     words = frozenset(_build.words) | script_words(site_dir)
     sheets = [prune(compact(Path(site_dir, p).read_text(encoding="utf-8")), words) for p in _build.stylesheets]
-    return '@charset "UTF-8";' + "".join(sheets)
+    return '@charset "UTF-8";' + "".join(sheets) + toggle_icon_css()
 
 
 def compact(css: str) -> str:
