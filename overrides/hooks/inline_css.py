@@ -15,9 +15,9 @@ gzipped). So each page gets:
   the cascade the site always had; the critical copies before it change nothing. No page links
   it with a plain <link>: a browser downloads every stylesheet <link> it sees as soon as it
   sees it, even one whose media does not match, and on a slow line that download competes with
-  the first paint. Instead (no `onload=` handler: the CSP forbids them):
-a small script in <head> (first_paint.js), with the page's scripts taken from the end of
-  <body> into its data-scripts:
+  the first paint. Instead a small script in <head> (first_paint.js; no `onload=` handler:
+  the CSP forbids them), with the page's scripts taken from the end of <body> into its
+  data-scripts:
     * on screens at least WIDE_EM wide (tablets, desktops, phones held sideways) adds it at
       once: their first screen holds more than a phone's (the search field, sidebars, more
       text), more CSS than the first flight has room for. They wait for it
@@ -235,10 +235,12 @@ def toggle_icon(match: re.Match[str]) -> str:
 def toggle_icon_css() -> str:
     """Each palette toggle's icon, drawn as Material draws an icon <svg> in a header button, in
     the box that TOGGLE_BOX_RULE in the critical CSS keeps for it."""
-    return "".join(
-        f'.md-header__button[for={toggle}]:before{{background-color:currentcolor;-webkit-mask:url("data:image/svg+xml;charset=utf-8,{quote(svg)}")'
-        f' center/contain no-repeat;mask:url("data:image/svg+xml;charset=utf-8,{quote(svg)}") center/contain no-repeat}}'
-        for toggle, svg in sorted(_build.toggle_icons.items()))
+    rules = []
+    for toggle, svg in sorted(_build.toggle_icons.items()):
+        mask = f'url("data:image/svg+xml;charset=utf-8,{quote(svg)}") center/contain no-repeat'
+        rules.append(f".md-header__button[for={toggle}]:before{{background-color:currentcolor;"
+                     f"-webkit-mask:{mask};mask:{mask}}}")
+    return "".join(rules)
 
 
 def built_stylesheets(hrefs: list[str], page_dir: str, config: MkDocsConfig) -> list[Path]:
