@@ -29,6 +29,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PAGES, ROOT, VIEWPORTS
+from drivers import booted
 
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 from inline_css import FIRST_PAINT_SCRIPT, critical_css, prune  # noqa: E402 - the hook is not a package
@@ -94,8 +95,7 @@ def test_each_page_inlines_its_critical_css_and_links_one_shared_stylesheet(site
             f"{name}: the page's scripts must come through first_paint.js (after the first paint and the stylesheet)")
         sources = loader["data-scripts"].split(" ")
         assert sources[0].rsplit("/", 1)[-1].startswith("bundle."), f"{name}: Material's script first: {sources}"
-        head = links[0]
-        href = head["href"]
+        href = links[0]["href"]
         assert not urlsplit(href).scheme and not href.startswith("//"), f"{name}: {href} is not a file of the site"
         base = "https://example.github.io/igyoshu-kouryukai/"
         url = urljoin(base + name.removesuffix("index.html"), href)
@@ -193,8 +193,6 @@ STYLESHEETS = """() => [...document.querySelectorAll("link[rel=stylesheet]")].ma
   return [rules > 0, matchMedia(l.media).matches];
 })"""
 FIRST_PAINT = "() => performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')"
-# first_paint.js marks <html> when every script of the page has run.
-READY = "() => document.documentElement.hasAttribute('data-ik-ready')"
 # The stylesheets and scripts the page fetched before its first paint (Resource Timing API).
 BEFORE_FIRST_PAINT = """() => {
   const paint = performance.getEntriesByName("first-contentful-paint")[0].startTime;
@@ -286,7 +284,7 @@ def test_a_phone_first_screen_is_whole_before_the_shared_stylesheet_and_does_not
             first.save(shot_name(url, scheme, "stylesheet-held-back"))
             for route in held:
                 route.continue_()
-            tab.wait_for_function(READY, timeout=10_000)
+            booted(tab)
             tab.evaluate(SETTLED)
             tab.wait_for_timeout(300)  # past the theme's transitions
             links = tab.evaluate(STYLESHEETS)
@@ -305,7 +303,7 @@ def test_a_phone_first_screen_is_whole_before_the_shared_stylesheet_and_does_not
             refused = []
             tab.route(SHARED_ROUTE, lambda route: (refused.append(route.request.url), route.abort()))  # noqa: B023
             tab.goto(server + url, wait_until="load")
-            tab.wait_for_function(READY, timeout=10_000)  # the page's scripts run without the stylesheet too
+            booted(tab)  # the page's scripts run without the stylesheet too
             tab.evaluate(SETTLED)
             assert refused and [loaded for loaded, _ in tab.evaluate(STYLESHEETS)] == [False], (
                 f"{url}: the stylesheet was not refused")
@@ -339,7 +337,7 @@ def test_a_wide_screen_waits_for_the_shared_stylesheet(browser, server):
         for route in held:
             route.continue_()
         tab.wait_for_function(FIRST_PAINT, timeout=10_000)
-        tab.wait_for_function(READY, timeout=10_000)
+        booted(tab)
         links = tab.evaluate(STYLESHEETS)
         assert links == [[True, True]], f"on a desktop the stylesheet first_paint.js adds at once applies: {links}"
         assert not tab.evaluate("document.documentElement.classList.contains('ik-wait')")
