@@ -94,7 +94,8 @@ def test_each_page_inlines_its_critical_css_and_links_one_shared_stylesheet(site
         assert not html.find_all("script", src=True), (
             f"{name}: the page's scripts must come through first_paint.js (after the first paint and the stylesheet)")
         sources = loader["data-scripts"].split(" ")
-        assert sources[0].rsplit("/", 1)[-1].startswith("bundle."), f"{name}: Material's script first: {sources}"
+        assert loader["data-material"].rsplit("/", 1)[-1].startswith("bundle."), f"{name}: Material's script"
+        assert not any("bundle." in src for src in sources), f"{name}: Material's script is not a site script: {sources}"
         href = links[0]["href"]
         assert not urlsplit(href).scheme and not href.startswith("//"), f"{name}: {href} is not a file of the site"
         base = "https://example.github.io/igyoshu-kouryukai/"
@@ -124,10 +125,16 @@ def test_the_critical_css_is_what_a_phone_first_shows_in_either_palette(site):
     for path in built_pages(site):
         name = path.relative_to(site).as_posix()
         css = html_of(path).style.string
-        for needed in (".md-header{", "[data-md-color-scheme=slate]", ".md-typeset h1{", ".md-sidebar--primary{"):
+        # The menu (drawer) and the table of contents in it open from the first paint.
+        needs = [".md-header{", "[data-md-color-scheme=slate]", ".md-typeset h1{", ".md-sidebar--primary{",
+                 "[data-md-toggle=drawer]:checked~.md-container .md-sidebar--primary{", ".md-nav__link{",
+                 "[data-md-toggle=drawer]:checked~.md-overlay{"]
+        if html_of(path).find("input", id="__toc"):
+            needs += [".md-nav--primary .md-nav__link[for=__toc]~.md-nav{", ".md-nav__toggle:checked~.md-nav{"]
+        for needed in needs:
             assert needed in css, f"{name}: the critical CSS lacks {needed}"
-        for later in ("@media print", ":hover", "[data-md-toggle=drawer]:checked", ".md-nav__link{",
-                      "transition:", "min-width:76.25em"):
+        for later in ("@media print", ":hover", "[data-md-toggle=search]:checked", ".md-search-result",
+                      "transition:", "min-width:76.25em", "::-webkit-scrollbar{", "scrollbar-color"):
             assert later not in css, f"{name}: {later} is not needed for a phone's first screen"
 
 
@@ -137,6 +144,7 @@ def test_critical_css_keeps_the_rules_a_phone_first_screen_can_use(tmp_path):
         'e.classList.add("js");x("div",{class:"md-typeset__scrollwrap"},x("div",{class:"md-typeset__table"}))',
         encoding="utf-8")
     html = ('<html class="no-js"><head><title>t</title></head><body data-md-color-scheme="default">'
+            '<input data-md-toggle="drawer"><input data-md-toggle="search">'
             '<header class="md-header"><input data-md-color-scheme="slate">'
             '<div class="md-search__inner"><p class="md-search-result">x</p></div></header>'
             '<article class="md-typeset"><h1>題</h1><table><tr><td>a</td></tr></table><p>短い</p>'
@@ -147,13 +155,14 @@ def test_critical_css_keeps_the_rules_a_phone_first_screen_can_use(tmp_path):
            "[data-md-color-scheme=slate]{--fg:#fff;--unread:1}body{color:var(--fg)}"
            ".md-typeset h1{margin:0}.md-typeset table+*{margin-top:1.5em}.md-typeset__table{display:block}"
            ".later{color:red}.md-dialog{position:fixed}.js .md-header{top:0}"
-           "[data-md-toggle=drawer]:checked~.md-header{opacity:0}"
+           "[data-md-toggle=drawer]:checked~.md-header{opacity:0}[data-md-toggle=search]:checked~.md-header{opacity:0}"
+           ".md-nav__link .md-nav__icon:after{content:''}.md-header{scrollbar-color:red}"
            "@media print{.md-header{display:none}}@media screen and (min-width:60em){.md-header{height:3rem}}"
            "@media screen and (max-width:44.984375em){.md-header{height:2rem}}@keyframes spin{to{rotate:1turn}}")
     assert critical_css(html, [css], str(tmp_path)) == (
         ".md-header{color:red}.md-search__inner{width:0}[data-md-color-scheme=slate]{--fg:#fff}"
         "body{color:var(--fg)}.md-typeset h1{margin:0}.md-typeset table+*{margin-top:1.5em}"
-        ".md-typeset__table{display:block}.md-dialog{position:fixed}.js .md-header{top:0}"
+        ".js .md-header{top:0}[data-md-toggle=drawer]:checked~.md-header{opacity:0}"
         "@media screen and (max-width:44.984375em){.md-header{height:2rem}}")
 
 
@@ -173,8 +182,10 @@ def test_a_page_loads_only_the_site_scripts_it_uses(site):
     for path in built_pages(site):
         name = path.relative_to(site).as_posix()
         html = html_of(path)
-        scripts = {src.rsplit("/", 1)[-1] for src in html.find("script", attrs={"data-scripts": True})["data-scripts"].split()}
-        assert any(s.startswith("bundle.") for s in scripts), f"{name}: Material's script is missing"
+        loader = html.find("script", attrs={"data-scripts": True})
+        scripts = {src.rsplit("/", 1)[-1] for src in loader["data-scripts"].split()}
+        assert loader["data-material"].rsplit("/", 1)[-1].startswith("bundle."), f"{name}: Material's script is missing"
+        assert "material.js" in scripts, f"{name}: material.js, which runs Material's script on demand, is missing"
         for script, markup in (("share.js", "[data-ik-share]"), ("checklist.js", ".ik-check[data-check]")):
             assert (script in scripts) == bool(html.select(markup)), (
                 f"{name}: {script} {'without' if script in scripts else 'missing for'} its markup {markup}")
@@ -250,10 +261,11 @@ def phone(browser, scheme: str):
 def test_a_phone_first_screen_is_whole_before_the_shared_stylesheet_and_does_not_move_when_it_comes(
         browser, server, scheme):
     """Each page twice. First with the shared stylesheet held back: the page paints, in the
-    device's palette, before it comes (and before Material's script, which waits for it), and
-    looks as it will once finished, bar the header's buttons the script adds; then the
-    stylesheet comes and nothing moves. Then with it refused: once the script has run, the
-    first screen looks as when finished, header included."""
+    device's palette, before it comes, and looks as it will once finished below the header;
+    then the stylesheet comes, nothing moves, and Material's script still has not run (a phone
+    runs it when the reader reaches for search). Then with it refused: once the page's scripts
+    have run, the first screen looks as when finished, header included (bar the palette
+    toggle's icon, which comes with the stylesheet)."""
     context = phone(browser, scheme)
     context.add_init_script(LAYOUT_SHIFTS)
     palette = "slate" if scheme == "dark" else "default"
@@ -269,7 +281,7 @@ def test_a_phone_first_screen_is_whole_before_the_shared_stylesheet_and_does_not
             tab.evaluate(SETTLED)
             state = tab.evaluate("""() => ({
               palette: document.body.dataset.mdColorScheme,
-              scriptRan: !document.documentElement.classList.contains("no-js"),
+              scriptRan: Boolean(window.component$),
               header: document.querySelector(".md-header").getBoundingClientRect().bottom})""")
             for _ in range(200):  # first_paint.js asks for it once the first screen is painted
                 if held:
@@ -287,6 +299,7 @@ def test_a_phone_first_screen_is_whole_before_the_shared_stylesheet_and_does_not
             booted(tab)
             tab.evaluate(SETTLED)
             tab.wait_for_timeout(300)  # past the theme's transitions
+            assert not tab.evaluate("Boolean(window.component$)"), f"{url}: a phone ran Material's script at load"
             links = tab.evaluate(STYLESHEETS)
             assert links == [[True, True]], f"{url}: on a phone the stylesheet first_paint.js adds applies: {links}"
             if early := tab.evaluate(BEFORE_FIRST_PAINT):
@@ -294,7 +307,8 @@ def test_a_phone_first_screen_is_whole_before_the_shared_stylesheet_and_does_not
             finished = screen(tab)
             if shifts := tab.evaluate("window.__shifts"):
                 found.append(f"layout shifts {shifts}")
-            # The header gains its search and palette buttons when Material's script runs.
+            # The header's search and palette buttons are there from the first paint (the palette
+            # toggle's icon comes with the stylesheet): the header is compared below.
             if (share := differing(first, finished, top=round(state["header"]) + 1)) > SCREEN_TOLERANCE:
                 found.append(f"{share:.2%} of the screen under the header changed when the stylesheet came")
             tab.close()

@@ -1,11 +1,17 @@
 // In <head> on every page (inline_css.py puts it there and sets WIDE; the CSP allows it by its
 // hash): how the shared stylesheet and the page's scripts come without holding up a phone's
-// first paint. It is sent as it is, bar comments and white space (rjsmin): names stay short.
-// Its text is the same on every page; what differs is in data- attributes: `css`, the shared
-// stylesheet, and `scripts`, the page's scripts in their order (Material's first).
+// first paint, and how printing gets the stylesheet whenever it comes. It is sent as it is, bar
+// comments and white space (rjsmin): names stay short. Its text is the same on every page; what
+// differs is in data- attributes: `css`, the shared stylesheet; `material`, Material's bundle;
+// `scripts`, the site's scripts the page uses, in their order.
 (function (d, root) {
   var data = d.currentScript.dataset;
+  var wide = matchMedia("WIDE").matches;
   var link, go, left;
+
+  // What needs JavaScript works from now on (Material's script, which does the same, may come
+  // much later on a phone): its CSS hides the search button while <html> has the class no-js.
+  root.classList.replace("no-js", "js");
 
   function add(tag, props, parent) {
     var e = d.createElement(tag);
@@ -17,7 +23,7 @@
   // covers: they get the stylesheet at once and paint nothing until it is in, as with a <link>
   // in <head>: blocking="render" where browsers know it; elsewhere the inline CSS hides the
   // page while <html> has the class ik-wait.
-  if (matchMedia("WIDE").matches) {
+  if (wide) {
     root.classList.add("ik-wait");
     link = add("link", {rel: "stylesheet", href: data.css, blocking: "render"});
     link.onload = link.onerror = function () {
@@ -47,9 +53,13 @@
     setTimeout(start, 2000);
   });
 
+  // Material's script runs first on a wide screen, as it always has. A phone only fetches it, at
+  // low priority: it runs when the reader first reaches for search (docs/javascripts/material.js
+  // says why and how).
   function start() {
     if (go) return;
     var sources = data.scripts.split(" ");
+    wide ? sources.unshift(data.material) : add("link", {rel: "preload", as: "script", href: data.material, fetchPriority: "low"});
     left = sources.length;
     go = function () {
       sources.forEach(function (src) {
@@ -62,13 +72,15 @@
     if (link && link.done) return go();
     link = link || add("link", {rel: "stylesheet", href: data.css});
     link.onload = link.onerror = function () {
+      link.done = 1;
       root.classList.remove("ik-wait");
       go();
     };
   }
 
   // Material starts when DOMContentLoaded comes, which has passed: it is handed the document
-  // as that event would. When every script has run, <html> gets data-ik-ready.
+  // as that event would (docs/javascripts/material.js does the same on a phone). When every
+  // script has run, <html> gets data-ik-ready.
   function ran() {
     var document$ = window.document$;
     var given;
@@ -80,4 +92,17 @@
     }
     --left || root.setAttribute("data-ik-ready", "");
   }
+
+  // Print needs the shared stylesheet: its print rules, and the look of everything below the
+  // first screen. A reader who prints before it has come gets it read at once, in the print
+  // itself (and the sheet is the same as once the page has settled).
+  addEventListener("beforeprint", function () {
+    if (!link || !link.done) try {
+      var x = new XMLHttpRequest(), sheet = new CSSStyleSheet();
+      x.open("GET", data.css, !1);
+      x.send();
+      sheet.replaceSync(x.responseText);
+      d.adoptedStyleSheets = [sheet];
+    } catch (e) {}
+  });
 })(document, document.documentElement);

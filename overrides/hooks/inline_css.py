@@ -29,10 +29,11 @@ gzipped). So each page gets:
       has passed by then: the script hands it the document;
   without JavaScript, a <noscript> <link> in <head> loads it on every screen.
 - its white space collapsed (outside <pre>, <code>, <textarea>, <script>, <style>), JSON
-  data blocks written in UTF-8 instead of \\u escapes, Material's content-tab script left out
+  data blocks written in UTF-8 instead of \\u escapes, Material's configuration without what the
+  site does not use (material_config), no generator <meta>, Material's content-tab script left out
   where no content tab is, and the icons of the palette toggles, hidden until Material's
   script runs, drawn by the shared stylesheet instead: bytes of the first flight;
-- the palette the device asks for from the first paint (FIRST_VISIT_PALETTE).
+- the palette, and its toggle, from the first paint without Material's bundle (palette.js, PALETTE).
 
 A phone's first screen, without a browser at build time: every element before the article
 (header, drawer, table of contents), then the article and what follows it up to
@@ -41,8 +42,8 @@ search dialog nothing shows until the reader opens them (HIDDEN_INSIDE): only th
 containers' own rules are critical. Neither are rules for a state no page is in when it first
 paints (LATER_STATES, LATER_TOGGLES) nor declarations that paint nothing (NOT_AT_FIRST_PAINT)
 nor custom properties nothing reads. Both palettes are critical (body's data-md-color-scheme
-may be either), and so is what Material's JavaScript changes at once (SET_BY_SCRIPT,
-WRAPPED_BY_SCRIPT). Selectors are matched against that screen's elements with their
+may be either), and <html> has the class first_paint.js gives it before the first paint
+(AT_FIRST_PAINT). Selectors are matched against that screen's elements with their
 pseudo-classes ignored, so a rule is kept whenever it could apply: over, never under.
 
 Which rules exist at all is decided as before: a selector is dropped when it needs a class,
@@ -83,25 +84,41 @@ WIDE = f"(min-width: {WIDE_EM}em)"
 # phone narrower than WIDE_EM: a 390x844 one shows at most about 330 at this site's type
 # size, a 430x932 one about 410, one held sideways fewer.
 FIRST_SCREEN_CHARS = 600
-# Containers whose content a phone does not show at first paint: the drawer and the table of
-# contents (off-screen or display:none below WIDE_EM), the search dialog (zero size until opened).
-HIDDEN_INSIDE = frozenset({"md-sidebar__scrollwrap", "md-search__inner"})
-# Fixed to the screen wherever they are in the page, so on every first screen: Material's
-# dialog ("copied" and the like; invisible until used, but in the page's flow without its CSS).
-# The back-to-top button is not: it is hidden until the reader scrolls back up.
-PINNED = frozenset({"md-dialog"})
+# Containers whose content a phone never shows, or shows only once Material's script runs: the
+# table of contents' own sidebar (display:none below WIDE_EM; a phone has the table of contents
+# in the drawer) and the search dialog (zero size until opened, which starts Material's script).
+# The drawer is not one of them: it opens from the first paint, a CSS checkbox, so its content
+# and its open state are critical.
+HIDDEN_INSIDE = frozenset({"md-sidebar--secondary", "md-search__inner"})
+# Fixed to the screen wherever they are in the page, so on every first screen. None here now:
+# Material's dialog ("copied" and the like) is empty, so nothing in the page's flow, until
+# Material's script shows it, which a phone runs only once the reader reaches for search; the
+# back-to-top button is hidden until the reader scrolls back up.
+PINNED: frozenset[str] = frozenset()
 # Pseudo-classes of states a page is never in at its first paint.
 LATER_STATES = frozenset({"hover", "active"})
-# Toggles (checkboxes) that the reader opens: the drawer and search.
-LATER_TOGGLES = frozenset({"drawer", "search"})
+# Toggles (checkboxes) that the reader opens and that need nothing before the shared stylesheet
+# has come: search (its box works once Material's script runs). Not the drawer (HIDDEN_INSIDE).
+LATER_TOGGLES = frozenset({"search"})
+# The drawer's icons (the arrows of its levels, the table of contents' icon: pseudo-elements that
+# fill an icon's box, which is critical) and its logo (placed over its title's top padding, which
+# is critical): nothing moves when the shared stylesheet draws them.
+# Until then the drawer opens and reads without them, and the first flight carries 0.3 KB less.
+# Scroll bars' own pseudo-elements go too, for the reason NOT_AT_FIRST_PAINT gives.
+ICONS_LATER = re.compile(r"\.md-nav__icon:+after\s*$|\.md-nav__link\[for=__toc\] \.md-icon:+after\s*$"
+                         r"|\.md-nav__title \.md-logo\s*$|\.md-nav__title \.md-nav__button\.md-logo svg\s*$"
+                         r"|::-webkit-scrollbar")
 # Properties that change nothing on a screen nobody has touched yet, left out of the critical
 # CSS (with their -* longhands): what moves and how (nothing moves before the reader does), the
-# pointer's shape, the flash of a tapped link. The shared stylesheet brings them.
-NOT_AT_FIRST_PAINT = ("transition", "cursor", "-webkit-tap-highlight-color")
-# What Material's bundle changes in the markup as soon as it runs: a class on <html>, and each
-# table of the text (table:not([class])) wrapped in two <div>s that let it scroll sideways.
-SET_BY_SCRIPT = {"html": {"js"}}
-WRAPPED_BY_SCRIPT = {"table": ("md-typeset__scrollwrap", "md-typeset__table")}
+# pointer's shape, the flash of a tapped link, the look of scroll bars (a phone draws its own
+# over the page), a hint for 3D transforms that changes no pixel. The shared stylesheet brings them.
+NOT_AT_FIRST_PAINT = ("transition", "cursor", "-webkit-tap-highlight-color", "scrollbar", "backface-visibility")
+# Classes as first_paint.js sets them in <head>, before the first paint: <html class="js">, not
+# no-js. (Without JavaScript the <noscript> stylesheet holds the first paint, so the critical CSS
+# plays no part.) What Material's script changes when it runs (each table wrapped in two <div>s)
+# is not here: a phone runs it only when the reader opens search, which covers the page, and by
+# then the shared stylesheet, which has every rule, has as good as always come.
+AT_FIRST_PAINT = {"html": ("no-js", "js")}  # tag: (class it loses, class it gets)
 
 SHARED_NAME = "assets/stylesheets/site.{hash}.min.css"
 PLACEHOLDER = "__ik_shared_css__"
@@ -110,6 +127,8 @@ STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<href>[^"]+\.css)">\s*
 # The page's scripts (Material's bundle, then the site's), the last thing in <body>.
 PAGE_SCRIPTS = re.compile(r'(?:<script src="[^"]+"></script>\s*)+(?=</body>)')
 SCRIPT_SOURCE = re.compile(r'<script src="([^"]+)">')
+# Material's bundle among them: first_paint.js runs it at once on a wide screen, on demand on a phone.
+MATERIAL_BUNDLE = re.compile(r"(^|/)assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
 PALETTE_SCRIPT = re.compile(r'<script>var palette=__md_get\("__palette"\).*?</script>', re.S)
 # Material's script that opens the content tab a link points to: this site has no content tabs
 # (pymdownx.tabbed), so on a page without one it goes, bytes of the first flight.
@@ -129,6 +148,26 @@ LEFT_OUT = frozenset({"data-md-color-switching"})
 # (toggle_icon_css) and the first flight has 0.6 KB less to carry.
 TOGGLE_ICON = re.compile(r'(?P<label><label class="md-header__button md-icon" title="[^"]*" '
                          r'for="(?P<id>__palette_\d+)" hidden>)\s*(?P<svg><svg\b[^>]*>.*?</svg>)\s*', re.S)
+# Icons that no phone's first screen shows: the arrows of the footer's 前/次 links, far below, and
+# the search box's clear button, in a box that opens later. The shared stylesheet draws them in
+# the box their <svg> had (later_icon_css), as it does the palette toggles': 0.1 KB less in the
+# first flight. Each: the markup up to the <svg> (which is removed), the element that keeps the
+# icon as its ::before.
+LATER_ICONS = (
+    (re.compile(r'(?P<before><a [^>]*class="md-footer__link md-footer__link--prev"[^>]*>\s*'
+                r'<div class="md-footer__button md-icon">)\s*(?P<svg><svg\b[^>]*>.*?</svg>)\s*', re.S),
+     ".md-footer__link--prev .md-footer__button"),
+    (re.compile(r'(?P<before><a [^>]*class="md-footer__link md-footer__link--next"(?:(?!</a>).)*?'
+                r'<div class="md-footer__button md-icon">)\s*(?P<svg><svg\b[^>]*>.*?</svg>)\s*', re.S),
+     ".md-footer__link--next .md-footer__button"),
+    (re.compile(r'(?P<before><button type="reset" class="md-search__icon md-icon"[^>]*>)\s*'
+                r'(?P<svg><svg\b[^>]*>.*?</svg>)\s*', re.S),
+     ".md-search__options .md-search__icon"),
+)
+# Material's <meta name="generator"> (MkDocs' and Material's versions): no reader or browser uses it.
+GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n?')
+# Material's words for features this site does not have: copying code blocks, a version menu.
+UNUSED_WORDS = ("clipboard.", "select.version")
 JSON_SCRIPT = re.compile(r'(<script\b[^>]*\btype="application/(?:ld\+)?json"[^>]*>)(.*?)(</script>)', re.S)
 # A run of white space with a line break, outside tags and elements that keep their white space.
 WHITE_SPACE = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2>|<[^>]*>)|[ \t\r\f]*\n\s*", re.S)
@@ -153,15 +192,9 @@ WAIT_RULE = ".ik-wait body{opacity:0}"
 # header keeps its layout even when the shared stylesheet fails to come.
 TOGGLE_BOX_RULE = '.md-header__button[for^=__palette_]:before{content:"";display:block;width:1.2rem;height:1.2rem}'
 
-# Material's bundle picks the palette whose media query matches when nothing is stored yet,
-# but only once it has loaded; until then a first visit in dark mode would paint light. This
-# does the same at once, right after Material's own script for a stored choice.
-FIRST_VISIT_PALETTE = (
-    '<script>__md_get("__palette")||[].some.call(document.querySelectorAll("[data-md-color-media]"),'
-    'function(i){if(!matchMedia(i.getAttribute("data-md-color-media")).matches)return!1;'
-    '["scheme","primary","accent"].forEach(function(k){document.body.setAttribute("data-md-color-"+k,'
-    'i.getAttribute("data-md-color-"+k))});return!0})</script>'
-)
+# The palette, from the first paint and without Material's bundle (palette.js: read it for what
+# it does), in place of Material's script for a stored choice; minified, the same on every page.
+PALETTE = "<script>" + rjsmin.jsmin(Path(__file__).with_name("palette.js").read_text(encoding="utf-8")).strip() + "</script>"
 
 
 @dataclass
@@ -171,6 +204,7 @@ class Build:
     stylesheets: list[str] = field(default_factory=list)  # paths relative to site_dir
     words: set[str] = field(default_factory=set)
     toggle_icons: dict[str, str] = field(default_factory=dict)  # palette toggle's id: its <svg>
+    later_icons: dict[str, str] = field(default_factory=dict)  # one of LATER_ICONS' element: its <svg>
 
 
 _build = Build()
@@ -213,11 +247,16 @@ def first_paint(html: str, page_dir: str, config: MkDocsConfig) -> str:
     if not links:
         return html
     paths = built_stylesheets([m["href"] for m in links], page_dir, config)
-    html = collapse_white_space(compact_json(html))
-    html = PALETTE_SCRIPT.sub(lambda m: m[0] + FIRST_VISIT_PALETTE, html, count=1)
+    html = GENERATOR.sub("", collapse_white_space(compact_json(html)))
+    html, palettes = PALETTE_SCRIPT.subn(lambda m: PALETTE, html, count=1)
+    if not palettes and "__palette" in html:
+        raise PluginError("overrides/hooks/inline_css.py: the page has palette toggles but not Material's palette "
+                          "script, which palette.js replaces; the theme's header changed? Adapt PALETTE_SCRIPT.")
     if "__tabbed_" not in TABS_SCRIPT.sub("", html):
         html = TABS_SCRIPT.sub("", html)
     html = TOGGLE_ICON.sub(toggle_icon, html)
+    for pattern, where in LATER_ICONS:
+        html = pattern.sub(lambda m: later_icon(m, where), html)  # noqa: B023
     _build.words |= page_words(html)
     critical = critical_css(html, [p.read_text(encoding="utf-8") for p in paths], config.site_dir)
     return with_stylesheets(STYLESHEET.sub("", html), critical, shared_href(links[0]["href"], _build.stylesheets[0]))
@@ -230,6 +269,25 @@ def toggle_icon(match: re.Match[str]) -> str:
         raise PluginError(f"overrides/hooks/inline_css.py: the palette toggle {match['id']} has another icon on "
                           "another page; every page must show the same.")
     return match["label"]
+
+
+def later_icon(match: re.Match[str], where: str) -> str:
+    """The markup without the <svg> of one of LATER_ICONS, which the shared stylesheet draws."""
+    known = _build.later_icons.setdefault(where, match["svg"])
+    if known != match["svg"]:
+        raise PluginError(f"overrides/hooks/inline_css.py: {where} has another icon on another page; "
+                          "every page must show the same (LATER_ICONS).")
+    return match["before"]
+
+
+def later_icon_css() -> str:
+    """Each of LATER_ICONS drawn in the box its <svg> had (Material's .md-icon svg: 1.2rem)."""
+    rules = []
+    for where, svg in sorted(_build.later_icons.items()):
+        mask = f'url("data:image/svg+xml;charset=utf-8,{quote(svg)}") center/contain no-repeat'
+        rules.append(f'{where}:before{{content:"";display:block;width:1.2rem;height:1.2rem;'
+                     f"background-color:currentcolor;-webkit-mask:{mask};mask:{mask}}}")
+    return "".join(rules)
 
 
 def toggle_icon_css() -> str:
@@ -273,10 +331,15 @@ def with_stylesheets(html: str, critical: str, shared: str) -> str:
     if scripts is None:
         raise PluginError("overrides/hooks/inline_css.py: a page has no <script src> right before </body>; "
                           "the theme's base.html changed? first_paint.js loads those scripts.")
-    sources = " ".join(SCRIPT_SOURCE.findall(scripts[0]))
+    sources = SCRIPT_SOURCE.findall(scripts[0])
+    material = [src for src in sources if MATERIAL_BUNDLE.search(src)]
+    if len(material) != 1:
+        raise PluginError(f"overrides/hooks/inline_css.py: expected Material's bundle once among the page's scripts, "
+                          f"found {material}; the theme's base.html changed? Adapt MATERIAL_BUNDLE.")
+    site = " ".join(src for src in sources if src not in material)
     html = html[: scripts.start()] + html[scripts.end():]
     head = (f"<style>{critical}{TOGGLE_BOX_RULE}{WAIT_RULE}</style>\n"
-            f'<script data-css="{shared}" data-scripts="{sources}">{FIRST_PAINT_SCRIPT}</script>'
+            f'<script data-css="{shared}" data-material="{material[0]}" data-scripts="{site}">{FIRST_PAINT_SCRIPT}</script>'
             f'<noscript><link rel="stylesheet" href="{shared}"></noscript>')
     return html.replace("</title>", f"</title>\n{head}", 1)
 
@@ -298,11 +361,23 @@ def compact_json(html: str) -> str:
 
     def rewrite(match: re.Match[str]) -> str:
         data = json.loads(match[2])
+        if 'id="__config"' in match[1]:
+            data = material_config(data)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         return match[1] + text + match[3]
 
     return JSON_SCRIPT.sub(rewrite, html)
+
+
+def material_config(config: dict) -> dict:
+    """Material's configuration for its script without what this site never uses: settings left
+    empty (null; the script reads a missing one the same way) and the words of features it does
+    not have (UNUSED_WORDS)."""
+    config = {key: value for key, value in config.items() if value is not None}
+    words = config.get("translations", {})
+    config["translations"] = {key: text for key, text in words.items() if not key.startswith(UNUSED_WORDS)}
+    return config
 
 
 # The shared stylesheet -----------------------------------------------------------------
@@ -312,7 +387,7 @@ def shared_css(site_dir: str) -> str:
     """Every stylesheet the pages linked, in their order, without the rules no page can use."""
     words = (frozenset(_build.words) | script_words(site_dir)) - LEFT_OUT
     sheets = [prune(compact(Path(site_dir, p).read_text(encoding="utf-8")), words) for p in _build.stylesheets]
-    return '@charset "UTF-8";' + "".join(sheets) + toggle_icon_css()
+    return '@charset "UTF-8";' + "".join(sheets) + toggle_icon_css() + later_icon_css()
 
 
 def compact(css: str) -> str:
@@ -423,7 +498,6 @@ class Element:
     first_screen: bool
     pinned: bool = False  # in a PINNED element
     last_child: Element | None = None
-    wrappers: int = 0  # elements WRAPPED_BY_SCRIPT around this one
 
     @functools.cached_property
     def classes(self) -> set[str]:
@@ -431,12 +505,11 @@ class Element:
 
 
 class FirstScreen(html.parser.HTMLParser):
-    """The page's elements, each marked whether it can be on a phone's first screen: as
-    built, or as they are once Material's script has run (`script_ran`)."""
+    """The page's elements as a phone first paints them (AT_FIRST_PAINT), each marked whether it
+    can be on its first screen."""
 
-    def __init__(self, script_ran: bool) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.script_ran = script_ran
         self.root = Element("#document", {}, None, None, True)
         self.stack = [self.root]
         self.elements: list[Element] = []
@@ -449,16 +522,10 @@ class FirstScreen(html.parser.HTMLParser):
         values: dict[str, set[str]] = {}
         for name, value in attrs:
             values.setdefault(name, set()).add(value or "")
-        wrappers: tuple[str, ...] = ()
-        if self.script_ran:
-            for name in SET_BY_SCRIPT.get(tag, ()):
-                values.setdefault("class", set()).add(name)
-            if self.in_article and "class" not in values:
-                wrappers = WRAPPED_BY_SCRIPT.get(tag, ())
-        for name in wrappers:
-            self.open("div", {"class": {name}})
-        element = self.open(tag, values)
-        element.wrappers = len(wrappers)
+        if tag in AT_FIRST_PAINT:
+            lost, got = AT_FIRST_PAINT[tag]
+            values["class"] = {" ".join([c for v in values.get("class", ()) for c in v.split() if c != lost] + [got])}
+        self.open(tag, values)
         if tag == "article":
             self.in_article = True
 
@@ -489,8 +556,6 @@ class FirstScreen(html.parser.HTMLParser):
         while len(self.stack) > 1:
             element = self.close()
             if element.tag == tag:
-                for _ in range(element.wrappers):
-                    self.close()
                 break
 
     def close(self) -> Element:
@@ -506,8 +571,8 @@ class FirstScreen(html.parser.HTMLParser):
             self.text += len(data.strip())
 
 
-def first_screen(html: str, script_ran: bool) -> list[Element]:
-    parser = FirstScreen(script_ran)
+def first_screen(html: str) -> list[Element]:
+    parser = FirstScreen()
     parser.feed(html)
     parser.close()
     elements = parser.elements
@@ -520,9 +585,8 @@ def first_screen(html: str, script_ran: bool) -> list[Element]:
 
 
 def critical_css(html: str, stylesheets: list[str], site_dir: str) -> str:
-    """The rules of the page's stylesheets that a phone's first screen needs, in their order:
-    first painted before Material's script has run, then again after."""
-    screens = [Index(first_screen(html, script_ran)) for script_ran in (False, True)]
+    """The rules of the page's stylesheets that a phone's first screen needs, in their order."""
+    screens = [Index(first_screen(html))]
     words = page_words(html) | script_words(site_dir)
     rules = "".join("".join(critical_rules(parsed(compact(css)), words, screens)) for css in stylesheets)
     return without_declarations(rules)
@@ -572,7 +636,10 @@ def holds_on_a_phone(media: str) -> bool:
 
 
 def at_first_paint(selector: list[Node]) -> bool:
-    """False for a selector that needs a state no page is in when it first paints."""
+    """False for a selector that needs a state no page is in when it first paints, or that only
+    paints an icon of the drawer (ICONS_LATER)."""
+    if ICONS_LATER.search(tinycss2.serialize(selector)):
+        return False
     tokens = [t for t in selector if t.type != "comment"]
     for i, token in enumerate(tokens):
         if token.type == "ident" and i and tokens[i - 1].type == "literal" and tokens[i - 1].value == ":":

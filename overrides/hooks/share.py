@@ -9,6 +9,9 @@ overrides/partials/meta.html (Open Graph, X card, JSON-LD) and overrides/partial
 - `image`: the social card Material's social plugin draws for the page,
   site_url + assets/images/social/<source path without .md>.png; `image_alt` says what it shows.
 - `hatena`: はてなブックマーク's entry page for `url`.
+- `line`, `x`, `facebook`: each service's share screen for `url` (and the title, on X). Their
+  query values are written as a browser reads them (`query`): the page's URL and title as they
+  stand elsewhere in the page, which gzip then sends for a few bytes, not escaped into new text.
 - `published`, `modified`: ISO dates for JSON-LD, from front matter `date` / `updated`, or
   else the site-wide `extra.published` in mkdocs.yml (required: a build without it stops).
 - `qr`: a QR code of `url` (segno), written beside the page as `qr.svg` and shown by an
@@ -66,6 +69,11 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
         "published": published,
         "modified": modified,
         "hatena": hatena_entry(url),
+        # LINE's documented link for a share button with one's own icon on a website
+        # (developers.line.biz, "Using Share buttons" → "Using custom icons").
+        "line": "https://social-plugins.line.me/lineit/share?" + query(url=url),
+        "x": "https://x.com/intent/post?" + query(text=title, url=url),
+        "facebook": "https://www.facebook.com/sharer/sharer.php?" + query(u=url),
         "qr": write_qr(url, page, config),
     }
     return context
@@ -80,6 +88,15 @@ def card_url(page: Page, config: MkDocsConfig) -> str:
     """Where Material's social plugin puts the page's card: index.md → .../social/index.png."""
     stem = page.file.src_uri.rsplit(".", 1)[0]
     return config.site_url + CARD_DIR + quote(stem) + ".png"
+
+
+def query(**values: str) -> str:
+    """A query string with each value escaped only where it would end or change the query (%, &,
+    #, +, =, white space, and what HTML attributes and the URL parser treat specially). The
+    rest, non-ASCII included, stays as it is: a valid URL string, which the browser encodes as
+    UTF-8 when the link is followed, so the service receives the same as with every byte escaped."""
+    special = re.compile(r'[%&#+=\s"<>\\^`{|}]')
+    return "&".join(f"{key}={special.sub(lambda m: quote(m[0], safe=''), value)}" for key, value in values.items())
 
 
 def hatena_entry(url: str) -> str:
