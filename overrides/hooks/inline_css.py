@@ -422,8 +422,8 @@ ATTRIBUTE_OPERATORS = ("=", "~=", "|=", "^=", "$=", "*=")
 
 class FirstScreen:
     """The elements of a page that can be on a phone's first screen: as built, or as they are
-    once Material's script has run (`script_ran`). soupsieve matches selectors against them in
-    the page's tree, where their ancestors and the siblings before them may be anything."""
+    once Material's script has run (`script_ran`). A selector's subject must be one of them; the
+    elements its other compounds match (ancestors, siblings before) may be anywhere in the page."""
 
     def __init__(self, html: str, script_ran: bool) -> None:
         soup = bs4.BeautifulSoup(html, "html.parser")
@@ -474,9 +474,8 @@ class FirstScreen:
         values = {key: sorted(palettes[key]) for key in PALETTE if self.body is not None and self.body.has_attr(key)}
         self.palettes = [dict(zip(values, p)) for p in itertools.product(*values.values())]
 
-    def matches(self, selector: list[Node]) -> bool:
-        """Whether some element of the first screen can be the selector's subject."""
-        text, subject, keys = without_pseudos(selector)
+    def matches(self, text: str, subject: frozenset[str], keys: frozenset[str]) -> bool:
+        """Whether some element of the first screen can be the subject of a selector (without_pseudos())."""
         compiled = compile_selector(text)
         if compiled is None:
             return True
@@ -559,7 +558,7 @@ def critical_rules(rules: Iterable[Node], words: set[str] | frozenset[str], scre
     for rule in rules:
         if rule.type == "qualified-rule":
             kept = [s for s in split_selectors(rule.prelude)
-                    if needed(s) <= words and at_first_paint(s) and any(i.matches(s) for i in screens)]
+                    if needed(s) <= words and at_first_paint(s) and can_show(s, screens)]
             if kept:
                 yield ",".join(tinycss2.serialize(s).strip() for s in kept) + "{" + tinycss2.serialize(rule.content).strip() + "}"
         elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING and rule.content is not None:
@@ -591,6 +590,11 @@ def holds_on_a_phone(media: str) -> bool:
                 continue
         return True
     return False
+
+
+def can_show(selector: list[Node], screens: list[FirstScreen]) -> bool:
+    stripped = without_pseudos(selector)
+    return any(screen.matches(*stripped) for screen in screens)
 
 
 def at_first_paint(selector: list[Node]) -> bool:
