@@ -166,6 +166,26 @@ def test_critical_css_keeps_the_rules_a_phone_first_screen_can_use(tmp_path):
         "@media screen and (max-width:44.984375em){.md-header{height:2rem}}")
 
 
+def test_critical_css_matches_selectors_as_if_their_pseudo_classes_were_absent(tmp_path):
+    """Over, never under: a pseudo-class or pseudo-element never drops a rule (:not() may hold in
+    some state), but the rest of the selector must still match the first screen."""
+    (tmp_path / "assets" / "javascripts").mkdir(parents=True)
+    (tmp_path / "assets" / "javascripts" / "bundle.js").write_text("document", encoding="utf-8")
+    html = ('<html><head><title>t</title></head><body data-md-color-scheme="default">'
+            '<input data-md-color-scheme="slate"><div class="a"><p class="b">x</p></div>'
+            f'<article><p>{"あ" * 700}</p><p class="c">c</p></article></body></html>')
+    css = (".a>:first-child{top:1px}.b:not(.b){top:2px}.a:has(.c)::before{top:3px}:is(.c) .b{top:4px}"
+           ":not(.a)>.b:nth-child(odd){top:5px}[data-md-color-scheme=slate] .a:not(:last-child){top:6px}"
+           ".a .b:is(.c){top:7px}.a~.b:first-child{top:8px}.b .a:not(.x){top:9px}.c:first-child{top:10px}"
+           ".a>.b:focus,.b:hover{top:11px}.a || .b{top:12px}")
+    assert critical_css(html, [css], str(tmp_path)) == (
+        ".a>:first-child{top:1px}.b:not(.b){top:2px}.a:has(.c)::before{top:3px}:is(.c) .b{top:4px}"
+        ":not(.a)>.b:nth-child(odd){top:5px}[data-md-color-scheme=slate] .a:not(:last-child){top:6px}"
+        ".a .b:is(.c){top:7px}.a>.b:focus{top:11px}.a || .b{top:12px}"), (
+        "kept: every selector that matches with its pseudo-classes left out, and one soupsieve cannot "
+        "read (||); dropped: .b is no sibling of .a, .a is not inside .b, .c is past the first screen, :hover")
+
+
 def test_stylesheet_pruning_keeps_what_can_match_and_drops_what_cannot():
     css = (".used{color:red}.unused{color:blue}.used .unused,.used>p{margin:0}"
            ".used:not(.unused){padding:0}.md-typeset :is(.unused,.used){top:0}"

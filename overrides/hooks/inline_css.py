@@ -43,8 +43,10 @@ containers' own rules are critical. Neither are rules for a state no page is in 
 paints (LATER_STATES, LATER_TOGGLES) nor declarations that paint nothing (NOT_AT_FIRST_PAINT)
 nor custom properties nothing reads. Both palettes are critical (body's data-md-color-scheme
 may be either), and <html> has the class first_paint.js gives it before the first paint
-(AT_FIRST_PAINT). Selectors are matched against that screen's elements with their
-pseudo-classes ignored, so a rule is kept whenever it could apply: over, never under.
+(AT_FIRST_PAINT). soupsieve matches the selectors against that screen's elements in the page's
+tree (BeautifulSoup), with their pseudo-classes and pseudo-elements stripped first (`:not(.x)`,
+`:first-child`, `::before` match as if absent), so a rule is kept whenever it could apply:
+over, never under.
 
 Which rules exist at all is decided as before: a selector is dropped when it needs a class,
 id or attribute value that appears neither in any page nor in the site's JavaScript (Material's
@@ -59,18 +61,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html.parser
+import itertools
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import bs4
 import rjsmin
+import soupsieve
 import tinycss2
-from tinycss2.ast import Node
+from tinycss2.ast import LiteralToken, Node
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -90,11 +94,12 @@ FIRST_SCREEN_CHARS = 600
 # The drawer is not one of them: it opens from the first paint, a CSS checkbox, so its content
 # and its open state are critical.
 HIDDEN_INSIDE = frozenset({"md-sidebar--secondary", "md-search__inner"})
-# Fixed to the screen wherever they are in the page, so on every first screen. None here now:
-# Material's dialog ("copied" and the like) is empty, so nothing in the page's flow, until
-# Material's script shows it, which a phone runs only once the reader reaches for search; the
-# back-to-top button is hidden until the reader scrolls back up.
-PINNED: frozenset[str] = frozenset()
+# On a first screen wherever they are in the page: red flags, which links open the page at (a
+# `#rf-…` link, a search result, a flag sent on LINE), so that the first screen a reader sees is
+# the flag's. (Material's dialog is not: it stays empty, out of the page's flow, until Material's
+# script shows it, which a phone runs only once the reader reaches for search. Nor is the
+# back-to-top button: it is hidden until the reader scrolls back up.)
+PINNED = frozenset({"red-flag"})
 # Pseudo-classes of states a page is never in at its first paint.
 LATER_STATES = frozenset({"hover", "active"})
 # Toggles (checkboxes) that the reader opens and that need nothing before the shared stylesheet
@@ -177,7 +182,6 @@ STYLE_ELEMENT = re.compile(r"<style\b[^>]*>.*?</style>", re.S)
 WORD = re.compile(r"[\w-]+")
 # At-rules whose body holds ordinary rules, pruned like the top level.
 GROUPING = {"media", "supports", "container", "layer"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 # The script that brings the shared stylesheet and the page's scripts (first_paint.js: read it
 # for how and why), minified. Its text is the same on every page, so the CSP allows it by one hash.
@@ -486,107 +490,128 @@ def stylesheet_path(href: str, page_dir: str, config: MkDocsConfig) -> Path:
 # The critical CSS ----------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class Element:
-    """An element of the page as a selector sees it. An attribute may hold several values: the
-    states the page can be in at its first paint (both palettes, for one)."""
-
-    tag: str
-    attrs: dict[str, set[str]]
-    parent: Element | None
-    previous: Element | None  # the previous element sibling
-    first_screen: bool
-    pinned: bool = False  # in a PINNED element
-    last_child: Element | None = None
-
-    @functools.cached_property
-    def classes(self) -> set[str]:
-        return {c for value in self.attrs.get("class", ()) for c in value.split()}
+# The attributes of <body> that hold the palette, which any palette toggle may give it.
+PALETTE_ATTRIBUTES = ("data-md-color-scheme", "data-md-color-primary", "data-md-color-accent")
+COMBINATORS = (">", "+", "~")
+ATTRIBUTE_OPERATORS = ("=", "~=", "|=", "^=", "$=", "*=")
 
 
-class FirstScreen(html.parser.HTMLParser):
-    """The page's elements as a phone first paints them (AT_FIRST_PAINT), each marked whether it
-    can be on its first screen."""
+class FirstScreen:
+    """The elements of a page that can be on a phone's first screen, as the phone first paints
+    them (AT_FIRST_PAINT). A selector's subject must be one of them; the elements its other
+    compounds match (ancestors, siblings before) may be anywhere in the page."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {}, None, None, True)
-        self.stack = [self.root]
-        self.elements: list[Element] = []
-        self.hidden_depth = 0  # open elements inside a HIDDEN_INSIDE container
-        self.in_article = False
-        self.text = 0  # characters of text from the article's start
-        self.raw = 0  # open <script>/<style>
+    def __init__(self, html: str) -> None:
+        soup = bs4.BeautifulSoup(html, "html.parser")
+        for tag, (lost, got) in AT_FIRST_PAINT.items():
+            for element in soup.find_all(tag):
+                element["class"] = [name for name in element.get("class", ()) if name != lost] + [got]
+        self.elements: list[bs4.Tag] = []
+        palettes: dict[str, set[str]] = {key: set() for key in PALETTE_ATTRIBUTES}
+        inside: dict[int, tuple[bool, bool]] = {id(soup): (False, False)}  # in HIDDEN_INSIDE, in PINNED
+        text, in_article = 0, False  # characters of text from the article's start
+        for node in soup.descendants:
+            if isinstance(node, bs4.Tag):
+                hidden, pinned = inside[id(node.parent)]
+                classes = set(node.get("class", ()))
+                pinned = pinned or bool(classes & PINNED)
+                inside[id(node)] = (hidden or bool(classes & HIDDEN_INSIDE), pinned)
+                if not hidden and (text <= FIRST_SCREEN_CHARS or pinned):
+                    self.elements.append(node)
+                for key in PALETTE_ATTRIBUTES:
+                    if node.has_attr(key):
+                        palettes[key].add(node[key])
+                in_article = in_article or node.name == "article"
+            elif in_article and not isinstance(node, bs4.element.PreformattedString) \
+                    and node.parent.name not in ("script", "style"):
+                text += len(node.strip())
+        # The elements by tag, #id, .class and [attribute], and all of those that a selector can
+        # reach from them (their ancestors and the siblings before): quick answers for most
+        # selectors, which need one that is not there.
+        self.index: dict[str, list[bs4.Tag]] = {}
+        for element in self.elements:
+            for key in element_keys(element):
+                self.index.setdefault(key, []).append(element)
+        reached: dict[int, bs4.Tag] = {}
+        for element in self.elements:
+            while element is not None and id(element) not in reached:
+                reached |= {id(e): e for e in (element, *element.find_previous_siblings())}
+                element = element.parent
+        self.reachable = {key for element in reached.values() for key in element_keys(element)}
+        # Either palette: body may take each value any element gives one of its attributes.
+        self.body = soup.body
+        values = {key: sorted(palettes[key]) for key in PALETTE_ATTRIBUTES if self.body is not None and self.body.has_attr(key)}
+        self.palettes = [dict(zip(values, p)) for p in itertools.product(*values.values())]
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values: dict[str, set[str]] = {}
-        for name, value in attrs:
-            values.setdefault(name, set()).add(value or "")
-        if tag in AT_FIRST_PAINT:
-            lost, got = AT_FIRST_PAINT[tag]
-            values["class"] = {" ".join([c for v in values.get("class", ()) for c in v.split() if c != lost] + [got])}
-        self.open(tag, values)
-        if tag == "article":
-            self.in_article = True
-
-    def open(self, tag: str, values: dict[str, set[str]]) -> Element:
-        parent = self.stack[-1]
-        element = Element(tag, values, parent, parent.last_child, False)
-        element.pinned = parent.pinned or bool(element.classes & PINNED)
-        element.first_screen = self.hidden_depth == 0 and (self.text <= FIRST_SCREEN_CHARS or element.pinned)
-        parent.last_child = element
-        self.elements.append(element)
-        if tag in VOID:
-            return element
-        self.stack.append(element)
-        if self.hidden_depth or element.classes & HIDDEN_INSIDE:
-            self.hidden_depth += 1
-        if tag in ("script", "style"):
-            self.raw += 1
-        return element
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not any(e.tag == tag for e in self.stack[1:]):
-            return  # a stray end tag
-        while len(self.stack) > 1:
-            element = self.close()
-            if element.tag == tag:
-                break
-
-    def close(self) -> Element:
-        element = self.stack.pop()
-        if self.hidden_depth:
-            self.hidden_depth -= 1
-        if element.tag in ("script", "style"):
-            self.raw -= 1
-        return element
-
-    def handle_data(self, data: str) -> None:
-        if self.in_article and not self.raw:
-            self.text += len(data.strip())
+    def matches(self, text: str, subject: frozenset[str], keys: frozenset[str]) -> bool:
+        """Whether some element of the first screen can be the subject of a selector (without_pseudos())."""
+        compiled = compile_selector(text)
+        if compiled is None:
+            return True
+        if not keys <= self.reachable:
+            return False
+        candidates = min((self.index.get(key, []) for key in subject), key=len) if subject else self.elements
+        for palette in self.palettes if any(key in text.lower() for key in PALETTE_ATTRIBUTES) else self.palettes[:1]:
+            for key, value in palette.items():
+                self.body[key] = value
+            if any(compiled.match(element) for element in candidates):
+                return True
+        return False
 
 
-def first_screen(html: str) -> list[Element]:
-    parser = FirstScreen()
-    parser.feed(html)
-    parser.close()
-    elements = parser.elements
-    body = next((e for e in elements if e.tag == "body"), None)
-    if body is not None:  # either palette: the reader's choice or the device's
-        for key in ("data-md-color-scheme", "data-md-color-primary", "data-md-color-accent"):
-            if key in body.attrs:
-                body.attrs[key] |= {v for e in elements for v in e.attrs.get(key, ()) if e is not body}
-    return elements
+@functools.cache
+def compile_selector(selector: str) -> soupsieve.SoupSieve | None:
+    """The selector compiled, or None if soupsieve cannot read it: then it is kept (over)."""
+    try:
+        return soupsieve.compile(selector)
+    except soupsieve.SelectorSyntaxError:
+        return None
+
+
+def element_keys(element: bs4.Tag) -> set[str]:
+    """The element's tag, #id, .classes and [attributes], written as without_pseudos() writes them."""
+    ids = [f"#{element['id']}"] if element.has_attr("id") else []
+    return {element.name, *ids, *(f".{name}" for name in element.get("class", ())), *(f"[{a}]" for a in element.attrs)}
+
+
+def without_pseudos(selector: list[Node]) -> tuple[str, frozenset[str], frozenset[str]]:
+    """The selector's text without its pseudo-classes and pseudo-elements (:not(.x), :is(.a, .b),
+    :first-child and ::before match as if absent), so that it matches at least every element it
+    could style: over, never under. With it, the tag, #id, .classes and [attributes] its subject
+    (the rightmost compound) needs, and those that all its compounds need."""
+    kept: list[Node] = []
+    tokens = iter([t for t in selector if t.type != "comment"])
+    for token in tokens:
+        if token.type == "literal" and token.value == ":":
+            name = next(tokens, None)  # the name or function, or a second colon (a pseudo-element)
+            if name is not None and name.type == "literal" and name.value == ":":
+                next(tokens, None)
+            if not kept or kept[-1].type == "whitespace" or kept[-1] in COMBINATORS:
+                kept.append(LiteralToken(token.source_line, token.source_column, "*"))  # a compound left empty
+        else:
+            kept.append(token)
+    while kept and kept[-1].type == "whitespace":
+        kept.pop()
+    subject: set[str] = set()
+    keys: set[str] = set()
+    for previous, token in zip([None, *kept], kept):
+        if token.type == "whitespace" or token in COMBINATORS:
+            keys |= subject
+            subject = set()
+        elif token.type == "hash":
+            subject.add(f"#{token.value}")
+        elif token.type == "ident":
+            subject.add(f".{token.value}" if previous == "." else token.lower_value)
+        elif token.type == "[] block":
+            inside = [t for t in token.content if t.type not in ("whitespace", "comment")]
+            if inside and inside[0].type == "ident" and (len(inside) == 1 or inside[1] in ATTRIBUTE_OPERATORS):
+                subject.add(f"[{inside[0].lower_value}]")  # not [ns|name]
+    return tinycss2.serialize(kept).strip(), frozenset(subject), frozenset(keys | subject)
 
 
 def critical_css(html: str, stylesheets: list[str], site_dir: str) -> str:
     """The rules of the page's stylesheets that a phone's first screen needs, in their order."""
-    screens = [Index(first_screen(html))]
+    screens = [FirstScreen(html)]
     words = page_words(html) | script_words(site_dir)
     rules = "".join("".join(critical_rules(parsed(compact(css)), words, screens)) for css in stylesheets)
     return without_declarations(rules)
@@ -597,11 +622,11 @@ def parsed(css: str) -> tuple[Node, ...]:
     return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
 
 
-def critical_rules(rules: Iterable[Node], words: set[str] | frozenset[str], screens: list[Index]) -> Iterator[str]:
+def critical_rules(rules: Iterable[Node], words: set[str] | frozenset[str], screens: list[FirstScreen]) -> Iterator[str]:
     for rule in rules:
         if rule.type == "qualified-rule":
             kept = [s for s in split_selectors(rule.prelude)
-                    if needed(s) <= words and at_first_paint(s) and any(i.matches(selector(s)) for i in screens)]
+                    if needed(s) <= words and at_first_paint(s) and can_show(s, screens)]
             if kept:
                 yield ",".join(tinycss2.serialize(s).strip() for s in kept) + "{" + tinycss2.serialize(rule.content).strip() + "}"
         elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING and rule.content is not None:
@@ -635,6 +660,11 @@ def holds_on_a_phone(media: str) -> bool:
     return False
 
 
+def can_show(selector: list[Node], screens: list[FirstScreen]) -> bool:
+    stripped = without_pseudos(selector)
+    return any(screen.matches(*stripped) for screen in screens)
+
+
 def at_first_paint(selector: list[Node]) -> bool:
     """False for a selector that needs a state no page is in when it first paints, or that only
     paints an icon of the drawer (ICONS_LATER)."""
@@ -650,193 +680,6 @@ def at_first_paint(selector: list[Node]) -> bool:
                 if len(inside) == 3 and inside[0].value == "data-md-toggle" and inside[2].value in LATER_TOGGLES:
                     return False
     return True
-
-
-@dataclass(frozen=True)
-class Compound:
-    """One compound selector (`a.b[c]:d`): what a single element must be and carry."""
-
-    tag: str | None
-    classes: frozenset[str]
-    ids: frozenset[str]
-    attributes: tuple[tuple[str, str, str, bool], ...]  # name, operator ("" = present), value, ignore case
-
-
-@dataclass(frozen=True)
-class Selector:
-    """Compounds from the subject (rightmost) leftwards, each with the combinator before it."""
-
-    compounds: tuple[Compound, ...]
-    combinators: tuple[str, ...]  # combinators[i] joins compounds[i] to compounds[i + 1]
-    exact: bool  # False when a part could not be read: then it matches whenever its subject does
-
-
-def selector(tokens: list[Node]) -> Selector:
-    """The parts of a selector a page's elements are checked against. Pseudo-classes and
-    pseudo-elements are left out (:not(.x), :first-child, ::before all match as if absent), so
-    a selector matches at least every element it could style: over, never under."""
-    compounds: list[Compound] = []
-    combinators: list[str] = []
-    exact = True
-    parts: dict = {"tag": None, "classes": set(), "ids": set(), "attributes": []}
-    pending = ""  # the combinator seen since the last compound
-
-    def close() -> None:
-        compounds.append(Compound(parts["tag"], frozenset(parts["classes"]), frozenset(parts["ids"]),
-                                  tuple(parts["attributes"])))
-        parts.update(tag=None, classes=set(), ids=set(), attributes=[])
-
-    started = False
-    i = 0
-    tokens = [t for t in tokens if t.type != "comment"]
-    while i < len(tokens):
-        token = tokens[i]
-        if token.type == "whitespace" or (token.type == "literal" and token.value in (">", "+", "~")):
-            if started:
-                if token.type == "literal":
-                    pending = token.value
-                elif not pending:
-                    pending = " "
-            i += 1
-            continue
-        if pending and started:
-            close()
-            combinators.append(pending)
-            pending = ""
-        started = True
-        if token.type == "literal" and token.value == "." and i + 1 < len(tokens) and tokens[i + 1].type == "ident":
-            parts["classes"].add(tokens[i + 1].value)
-            i += 2
-            continue
-        if token.type == "hash":
-            parts["ids"].add(token.value)
-        elif token.type == "ident":
-            parts["tag"] = token.lower_value
-        elif token.type == "literal" and token.value == "*":
-            pass
-        elif token.type == "[] block":
-            attribute = attribute_selector(token.content)
-            if attribute is None:
-                exact = False
-            else:
-                parts["attributes"].append(attribute)
-        elif token.type == "literal" and token.value == ":":
-            # a pseudo-class or (after a second colon) a pseudo-element: skip its name or function
-            i += 1
-            if i < len(tokens) and tokens[i].type == "literal" and tokens[i].value == ":":
-                i += 1
-        else:
-            exact = False  # namespaces, nesting and the like: not used by these stylesheets
-        i += 1
-    close()
-    return Selector(tuple(reversed(compounds)), tuple(reversed(combinators)), exact)
-
-
-def attribute_selector(content: list[Node]) -> tuple[str, str, str, bool] | None:
-    tokens = [t for t in content if t.type not in ("whitespace", "comment")]
-    if len(tokens) == 1 and tokens[0].type == "ident":
-        return (tokens[0].lower_value, "", "", False)
-    if len(tokens) in (3, 4) and tokens[0].type == "ident" and tokens[1].type == "literal" \
-            and tokens[2].type in ("ident", "string"):
-        flag = len(tokens) == 4 and tokens[3].type == "ident" and tokens[3].lower_value == "i"
-        return (tokens[0].lower_value, tokens[1].value, tokens[2].value, flag)
-    return None
-
-
-ATTRIBUTE_TESTS: dict[str, Callable[[str, str], bool]] = {
-    "=": lambda have, want: have == want,
-    "~=": lambda have, want: want in have.split(),
-    "|=": lambda have, want: have == want or have.startswith(want + "-"),
-    "^=": lambda have, want: bool(want) and have.startswith(want),
-    "$=": lambda have, want: bool(want) and have.endswith(want),
-    "*=": lambda have, want: bool(want) and want in have,
-}
-
-
-def compound_matches(element: Element, compound: Compound) -> bool:
-    if compound.tag is not None and compound.tag != element.tag:
-        return False
-    if not compound.classes <= element.classes:
-        return False
-    if compound.ids and not compound.ids <= element.attrs.get("id", set()):
-        return False
-    for name, operator, value, ignore_case in compound.attributes:
-        if name not in element.attrs:
-            return False
-        if not operator:
-            continue
-        test = ATTRIBUTE_TESTS.get(operator)
-        if test is None:
-            continue
-        want = value.lower() if ignore_case else value
-        if not any(test(have.lower() if ignore_case else have, want) for have in element.attrs[name]):
-            return False
-    return True
-
-
-class Index:
-    """The page's elements by class, id and tag, to find a selector's candidates quickly."""
-
-    def __init__(self, elements: list[Element]) -> None:
-        self.on_screen = [e for e in elements if e.first_screen]
-        self.by_class: dict[str, list[Element]] = {}
-        self.by_id: dict[str, list[Element]] = {}
-        self.by_tag: dict[str, list[Element]] = {}
-        for element in self.on_screen:
-            for name in element.classes:
-                self.by_class.setdefault(name, []).append(element)
-            for value in element.attrs.get("id", ()):
-                self.by_id.setdefault(value, []).append(element)
-            self.by_tag.setdefault(element.tag, []).append(element)
-
-    def candidates(self, compound: Compound) -> list[Element]:
-        if compound.ids:
-            return self.by_id.get(next(iter(compound.ids)), [])
-        if compound.classes:
-            return min((self.by_class.get(c, []) for c in compound.classes), key=len)
-        if compound.tag is not None:
-            return self.by_tag.get(compound.tag, [])
-        return self.on_screen
-
-    def matches(self, selector: Selector) -> bool:
-        """Whether some element of the first screen can be the selector's subject."""
-        subject = selector.compounds[0]
-        for element in self.candidates(subject):
-            if not compound_matches(element, subject):
-                continue
-            if not selector.exact or related(element, selector, 0):
-                return True
-        return False
-
-
-def related(element: Element, selector: Selector, i: int) -> bool:
-    """Whether the compounds left of compounds[i] match around `element` (which matches compounds[i])."""
-    if i + 1 == len(selector.compounds):
-        return True
-    combinator, compound = selector.combinators[i], selector.compounds[i + 1]
-    if combinator == ">":
-        candidates: Iterable[Element] = [element.parent] if element.parent else []
-    elif combinator == " ":
-        candidates = ancestors(element)
-    elif combinator == "+":
-        candidates = [element.previous] if element.previous else []
-    else:
-        candidates = siblings_before(element)
-    return any(compound_matches(c, compound) and related(c, selector, i + 1) for c in candidates)
-
-
-def ancestors(element: Element) -> Iterator[Element]:
-    node = element.parent
-    while node is not None:
-        yield node
-        node = node.parent
-
-
-def siblings_before(element: Element) -> Iterator[Element]:
-    node = element.previous
-    while node is not None:
-        yield node
-        node = node.previous
 
 
 def without_declarations(css: str) -> str:
