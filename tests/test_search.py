@@ -162,11 +162,11 @@ phone_only = pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 
 def loads_to_check(outcome) -> bool:
     """Whether the test follows this result link in the browser: every link to a red flag (the
-    flag must open), every query the page writes otherwise (search.js marks it) and every link
-    to a page's top (the word is in its title, whose phrase breaks split it into several text
-    nodes, so search.js marks it). A plain
-    word in a section is marked by Material itself; for those the test checks that the linked
-    section holds the word where a reader sees it. `make bench-search` follows every link."""
+    flag must open), every query the page writes otherwise (marked where the page writes it)
+    and every link to a page's top (the word is in its title, whose phrase breaks split it into
+    several text nodes). For a plain word in a section the test checks that the linked section
+    holds the word where a reader sees it; search.js marks it as it marks the others.
+    `make bench-search` follows every link."""
     return bool(outcome.best) and ("#rf-" in outcome.best or outcome.query.flag is not None
                                    or outcome.query.kind in ("variant", "width")
                                    or "#" not in outcome.best)  # the page's title: a label, split by <wbr>s
