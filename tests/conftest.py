@@ -155,6 +155,8 @@ def soup(site: Path):
 
 
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>|<head>')
+# Material's script in the page's list of scripts (overrides/hooks/first_paint.js: data-scripts).
+MATERIAL_BUNDLE = re.compile(rb'(data-scripts="[^"]*?)([^" ]*assets/javascripts/bundle\.[^" ]*\.js ?)([^"]*")')
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -163,7 +165,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     Besides the site, test-only files from tests/harness/ under /__tests__/ (outside the
     site's path). With `probe`, every page gets tests/harness/probe.js as its first script
     (see tests/drivers.py), and tests/harness/clipboard-<how>.js when the request carries the
-    cookie ik-test-clipboard=<how>, tests/harness/search-log.js with ik-test-search-log. `statuses` keeps the last HTTP status of each path.
+    cookie ik-test-clipboard=<how>, tests/harness/search-log.js with ik-test-search-log; with
+    ik-test-no-material, the page does not load Material's bundle (Tab.without_material).
+    `statuses` keeps the last HTTP status of each path.
     """
 
     prefix = "/"
@@ -217,6 +221,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
             scripts.append(f"clipboard-{Path(cookie['ik-test-clipboard'].value).name}.js")
         if "ik-test-search-log" in cookie:
             scripts.append("search-log.js")
+        if "ik-test-no-material" in cookie:
+            # Not the bundle: WebKit takes it from its memory cache, whatever the headers say.
+            body = MATERIAL_BUNDLE.sub(lambda m: m[1] + m[3], body)
         tags = "".join(f'<script src="{HARNESS_PATH}{name}"></script>' for name in scripts).encode()
         place = CSP_META.search(body)
         assert place, "a page without <head>"

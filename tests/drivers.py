@@ -144,6 +144,13 @@ class Tab:
         in-app browsers) or is not there ("missing"): tests/harness/clipboard-<how>.js."""
         raise NotImplementedError
 
+    def without_material(self) -> None:
+        """From the next `open`, Material's script does not run, as if the reader had not yet
+        reached for anything that starts it: Chromium gets its bundle (assets/javascripts/
+        bundle.*.js) empty; WebKit gets pages that leave it out of the scripts they load. The
+        site's own scripts run as ever."""
+        raise NotImplementedError
+
     def problems(self) -> list[str]:
         """Console errors, uncaught exceptions, failed requests and CSP violations so far."""
         raise NotImplementedError
@@ -210,6 +217,8 @@ def booted(page, timeout_ms: int = 10_000) -> None:
     page.wait_for_function(SCRIPTS_RAN, timeout=timeout_ms)
 
 CHROMIUM_KEYS = {"Space": "Space", "Enter": "Enter", "End": "End", "Control+c": "Control+c"}
+# Material's script (Tab.without_material); the test server knows it too (tests/conftest.py).
+MATERIAL_BUNDLE = "**/assets/javascripts/bundle.*.js"
 
 
 def watch(page) -> None:
@@ -244,6 +253,7 @@ class ChromiumTab(Tab):
         self.color_scheme = color_scheme
         self.init_scripts: list[Path] = []
         self.javascript = True
+        self.material = True
         self.context = self.page = None
         self._new_context()
 
@@ -261,6 +271,8 @@ class ChromiumTab(Tab):
             self.page.problems[:0], self.page.requests[:0] = old.problems, old.requests
         for script in self.init_scripts:
             self.page.add_init_script(path=str(script))
+        if not self.material:
+            self.context.route(MATERIAL_BUNDLE, lambda route: route.fulfill(body="", content_type="text/javascript"))
 
     # Leaving a page aborts what it still fetches (search's files come in after load), which
     # Playwright reports as a failed request: each navigation waits for the page to settle first.
@@ -323,6 +335,10 @@ class ChromiumTab(Tab):
     def disable_javascript(self) -> None:
         self.javascript = False
         self._new_context()
+
+    def without_material(self) -> None:
+        self.material = False
+        self.context.route(MATERIAL_BUNDLE, lambda route: route.fulfill(body="", content_type="text/javascript"))
 
     def trouble_with_clipboard(self, how: str) -> None:
         assert how in CLIPBOARD_TROUBLE, how
@@ -579,6 +595,13 @@ class WebKitTab(Tab):
 
     def disable_javascript(self) -> None:
         self.javascript = False
+
+    def without_material(self) -> None:
+        # The test server leaves Material's bundle out of the pages it sends with this cookie.
+        self.driver.switch_to.default_content()
+        self.driver.execute_script("document.cookie = 'ik-test-no-material=1; path=/'")
+        if self.opened:
+            self.driver.switch_to.frame(self._frame_element())
 
     def trouble_with_clipboard(self, how: str) -> None:
         assert how in CLIPBOARD_TROUBLE, how

@@ -48,15 +48,15 @@ value => {
 }
 """
 
-# Where a result link landed: the section or red flag it points to, whether that flag is open,
-# and the first highlighted word in it, with where it is on the screen.
+# Where a result link landed: the section, table row or red flag it points to, whether that
+# flag is open, and the first highlighted word in it, with where it is on the screen.
 LANDING = """
 () => {
   const article = document.querySelector("article.md-content__inner");
   const id = decodeURIComponent(location.hash.slice(1));
   const target = id ? document.getElementById(id) : null;
   const range = document.createRange();
-  if (target && target.matches("details")) {
+  if (target && target.matches("details, tr")) {
     range.selectNodeContents(target);
   } else {
     const headings = [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")];
@@ -76,6 +76,66 @@ LANDING = """
     mark: marks.length ? marks[0].textContent : null,
     inView: box ? box.top >= header - 1 && box.bottom <= innerHeight + 1 && box.width > 0 : false,
   };
+}
+"""
+
+# Each result link as shown, in the order of the list (`group`: which result, one per page):
+# its address, score, title and text (without the index's invisible word breaks), its marks,
+# how often its title or a paragraph of its text shows one of `words` (folded as
+# docs/javascripts/search.js folds them: width, case, katakana/hiragana, voicing marks, ・ and
+# spaces set aside), and how many of those are not wholly marked.
+RESULT_MARKS = """
+words => {
+  const IGNORED = /[\\s・･\\-‐–—_\\u200b\\u2060]/;
+  const fold = c => c.normalize("NFKC").toLowerCase()
+    .replace(/[\\u30a1-\\u30f6]/g, k => String.fromCharCode(k.charCodeAt(0) - 0x60))
+    .normalize("NFD").replace(/[\\u3099\\u309a]/g, "").normalize("NFC");
+  const needles = words.map(w => [...w].filter(c => !IGNORED.test(c)).map(fold).join(""));
+  const plain = node => node.textContent.replace(/[\\u200b\\u2060]/g, "");
+  // [shown, unmarked] in one block of text (a title, a paragraph, a list)
+  const count = root => {
+    let text = "";
+    const marked = [];
+    const texts = root.nodeType === Node.TEXT_NODE ? [root] : [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node);
+    for (const node of texts) {
+      const inMark = !!node.parentElement.closest("mark");
+      for (const c of node.data) {
+        if (IGNORED.test(c)) continue;
+        const f = fold(c);
+        text += f;
+        for (let i = 0; i < f.length; i += 1) marked.push(inMark);
+      }
+    }
+    let shown = 0, unmarked = 0;
+    for (const needle of needles) {
+      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+        shown += 1;
+        if (marked.slice(at, at + needle.length).some(m => !m)) unmarked += 1;
+      }
+    }
+    return [shown, unmarked];
+  };
+  return [...document.querySelectorAll("li.md-search-result__item")].flatMap((item, group) =>
+    [...item.querySelectorAll("a.md-search-result__link")].map(a => {
+      const article = a.querySelector("article");
+      const heading = article.querySelector("h1, h2");
+      const body = [...article.childNodes].filter(n => n !== heading
+        && !(n instanceof Element && n.matches(".md-search-result__icon")));
+      const counts = [heading, ...body].filter(Boolean).map(count);
+      return {
+        group,
+        href: a.href,
+        score: parseFloat(article.dataset.mdScore),
+        visible: !a.closest("details") || a.closest("details").open,
+        title: heading ? plain(heading) : "",
+        text: body.map(plain).join(" ").replace(/\\s+/g, " ").trim(),
+        marks: [...article.querySelectorAll("mark")].map(plain),
+        shown: counts.reduce((sum, [shown]) => sum + shown, 0),
+        unmarked: counts.reduce((sum, [, unmarked]) => sum + unmarked, 0),
+      };
+    }));
 }
 """
 
@@ -297,11 +357,11 @@ def land_all(context, hrefs: list[str], *, tabs: int = 4) -> dict[str, dict]:
 
 
 def region_text(html, anchor: str) -> str:
-    """The text of the red flag `anchor`, or of the section under heading `anchor` (the page's
-    title and opening without one), leaving out the other, closed, red flags."""
+    """The text of the red flag or table row `anchor`, or of the section under heading `anchor`
+    (the page's title and opening without one), leaving out the other, closed, red flags."""
     article = html.select_one("article.md-content__inner")
     target = article.find(id=anchor) if anchor else None
-    if target is not None and target.name == "details":
+    if target is not None and target.name in ("details", "tr"):
         return target.get_text()
     headings = article.find_all(re.compile(r"^h[1-6]$"))
     start = target if target in headings else headings[0]

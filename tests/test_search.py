@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from backrefs import bre
 
 from drivers import booted
 from conftest import ON_PHONES, PAGES, VIEWPORTS, failed_build, project_copy
-from search_box import ReaderSearchBox, SearchBox, fold, h_param, land_all, land_in, load_queries
+from search_box import (LANDING, RESULT_MARKS, ReaderSearchBox, SearchBox, fold, h_param, land_all, land_in,
+                        load_queries)
 
 QUERIES = load_queries()
 KINDS = {"word", "part", "compound", "variant", "width", "short", "flag"}
@@ -96,6 +97,33 @@ def test_every_red_flag_has_an_entry_of_its_own_titled_with_its_summary(site, so
     assert count >= 20
 
 
+def table_rows(soup, url: str) -> list[dict]:
+    """Every body row of the page's tables: its id, its header and its cells' text."""
+    return [{"id": tr.get("id"), "header": tr.select_one("th").get_text(strip=True),
+             "cells": [td.get_text(strip=True) for td in tr.select("td")]}
+            for tr in page_html(soup, url).select("article table tbody tr")]
+
+
+def test_every_table_row_has_an_entry_of_its_own_named_by_its_header(site, soup):
+    """A hit in a table shows its row, not the whole table as one paragraph."""
+    docs = index_docs(site)
+    by_location = {doc["location"]: doc for doc in docs}
+    count = 0
+    for p in PAGES:
+        for row in table_rows(soup, p.url):
+            location = f"{p.url}#{row['id']}"
+            assert row["id"] and location in by_location, f"search index: no entry for the row 「{row['header']}」 of {p.url}"
+            entry = by_location[location]
+            text = " ".join(entry["text"].translate(INVISIBLE).split())
+            assert entry["title"].translate(INVISIBLE) == row["header"], f"{location}: titled {entry['title']!r}"
+            assert all(cell in text for cell in row["cells"]), f"{location}: its text {text!r} misses a cell of {row['cells']}"
+            flattened = " ".join([row["header"], *row["cells"]])
+            holders = [doc["location"] for doc in docs if flattened in " ".join(doc["text"].translate(INVISIBLE).split())]
+            assert not holders, f"the row 「{row['header']}」 is indexed flattened into {holders}"
+            count += 1
+    assert count >= 15, f"only {count} table rows found"
+
+
 def test_text_a_reader_cannot_see_is_not_indexed(site, soup):
     texts = [doc["text"].translate(INVISIBLE) for doc in index_docs(site)]
     hidden = [text for p in PAGES for el in page_html(soup, p.url).select("article [hidden] p")
@@ -134,11 +162,11 @@ phone_only = pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 
 def loads_to_check(outcome) -> bool:
     """Whether the test follows this result link in the browser: every link to a red flag (the
-    flag must open), every query the page writes otherwise (search.js marks it) and every link
-    to a page's top (the word is in its title, whose phrase breaks split it into several text
-    nodes, so search.js marks it). A plain
-    word in a section is marked by Material itself; for those the test checks that the linked
-    section holds the word where a reader sees it. `make bench-search` follows every link."""
+    flag must open), every query the page writes otherwise (marked where the page writes it)
+    and every link to a page's top (the word is in its title, whose phrase breaks split it into
+    several text nodes). For a plain word in a section the test checks that the linked section
+    holds the word where a reader sees it; search.js marks it as it marks the others.
+    `make bench-search` follows every link."""
     return bool(outcome.best) and ("#rf-" in outcome.best or outcome.query.flag is not None
                                    or outcome.query.kind in ("variant", "width")
                                    or "#" not in outcome.best)  # the page's title: a label, split by <wbr>s
@@ -280,3 +308,147 @@ def test_a_search_result_link_works_without_javascript(browser, server):
         assert flag.evaluate("d => d.open") and "スキーム" in flag.inner_text()
     finally:
         context.close()
+
+
+# Results that show the word ------------------------------------------------------------------
+
+# What a reader types, and the forms a result may show it in: as typed, or as the page writes it.
+SHOWN_AS = {
+    "違和感": ("違和感",),             # the dictionary cuts it in two in the text (違和|感)
+    "紹介ノルマ": ("紹介ノルマ",),      # a compound, found through the hidden keywords
+    "寿司": ("寿司", "ずし"),           # the kanji of 回転ずし's ずし
+    "お試し": ("お試し", "おためし"),    # the dictionary's spelling of おためし
+    "カフェ会": ("カフェ会",),          # a compound in the comparison table (and on 1回目)
+}
+TABLE_WORD, TABLE_PAGE = "カフェ会", "events/compare/"
+# Until the results for the query are marked: every result that shows a form shows it marked,
+# and the first result shows one.
+ALL_MARKED = f"""words => {{ const results = ({RESULT_MARKS})(words);
+  return results.some(r => r.group === 0 && r.shown > 0) && results.every(r => r.unmarked === 0); }}"""
+
+
+@pytest.mark.browser
+@ON_PHONES
+def test_every_result_marks_the_word_the_reader_typed(reader, soup):
+    """Typed key by key and committed as a phone's keyboard commits it: the best link of the
+    first result shows the word marked (as typed, or as the page writes it), and so does every
+    other result that shows it. A hit in the comparison table shows its row, named by its row
+    header, not the table."""
+    box = ReaderSearchBox(reader)
+    rows = table_rows(soup, TABLE_PAGE)
+    failures = []
+    for mode in ("keys", "ime"):
+        for typed, forms in SHOWN_AS.items():
+            box.enter(typed, mode)
+            if not box.wait_for(typed):
+                failures.append(f"{mode} {typed}: no results")
+                continue
+            try:
+                reader.wait_for(ALL_MARKED, list(forms), timeout=5, what=f"{typed} marked in the results")
+            except AssertionError:
+                pass  # reported below, from what the results show
+            results = reader.js(RESULT_MARKS, list(forms))
+            first = [r for r in results if r["group"] == 0 and r["visible"]]
+            best = max(first, key=lambda r: r["score"]) if first else None
+            if best is None or not best["shown"] or best["unmarked"]:
+                failures.append(f"{mode} {typed}: the best link does not show it marked: {best}")
+            for r in results:
+                if r["unmarked"]:
+                    failures.append(f"{mode} {typed}: {unquote(r['href'])} shows it unmarked {r['unmarked']}x: "
+                                    f"{r['title']} / {r['text'][:120]} (marks: {r['marks']})")
+            if typed == TABLE_WORD:
+                failures += table_hit_problems(mode, typed, results, rows)
+    assert not failures, f"{reader.where}:\n" + "\n".join(failures)
+    assert not reader.problems(), f"{reader!r}:\n" + "\n".join(reader.problems())
+
+
+def table_hit_problems(mode: str, typed: str, results: list[dict], rows: list[dict]) -> list[str]:
+    """The table's row that holds the word is a result of its own, titled with its row header,
+    showing that row only; no result shows the text of two of the table's rows."""
+    holders = [row for row in rows if any(fold(typed) in fold(cell) for cell in row["cells"])]
+    assert len(holders) == 1, f"{TABLE_PAGE}: {typed!r} should be in one row of its table: {holders}"
+    row = holders[0]
+    where = f"{mode} {typed}"
+    links = [r for r in results if urlsplit(r["href"]).path.endswith("/" + TABLE_PAGE)
+             and unquote(urlsplit(r["href"]).fragment) == row["id"]]
+    if len(links) != 1:
+        return [f"{where}: no result links to the row 「{row['header']}」 (#{row['id']})"]
+    problems = []
+    link = links[0]
+    if link["title"] != row["header"]:
+        problems.append(f"{where}: the row's result is titled {link['title']!r}, not its row header 「{row['header']}」")
+    if not link["shown"] or link["unmarked"]:
+        problems.append(f"{where}: the row's result does not show {typed} marked: {link['text']!r}")
+    for r in results:
+        shown_rows = [other["header"] for other in rows if any(cell[:8] in r["text"] for cell in other["cells"])]
+        if len(shown_rows) > 1:
+            problems.append(f"{where}: {unquote(r['href'])} shows the table's rows {shown_rows}: {r['text'][:160]}")
+    return problems
+
+
+# Arriving from a result, and links to a red flag, without Material's script ------------------
+
+def landings(soup) -> list[tuple[str, str | None, str]]:
+    """(address, red flag or None, the word as the page shows it) for a result link to a red
+    flag, typed as the page writes the word; one typed otherwise (a variant); one to a table row."""
+    as_written = next(q for q in QUERIES if q.kind == "flag")
+    variant = next(q for q in QUERIES if q.flag and q.word)
+    url, row = next((p.url, row) for p in PAGES for row in table_rows(soup, p.url))
+    return [(f"{q.pages[0]}?h={quote(q.q)}#{q.flag}", q.flag, q.on_page) for q in (as_written, variant)] + [
+        (f"{url}?h={quote(row['header'])}#{quote(row['id'])}", None, row["header"])]
+
+
+@pytest.mark.browser
+@ON_PHONES
+def test_arriving_from_a_result_marks_the_word_and_opens_the_flag_without_materials_script(reader, soup):
+    """On a phone Material's script starts only when the reader reaches for search: search.js
+    alone opens the flag, marks the word and brings it into view."""
+    reader.without_material()
+    for address, flag, word in landings(soup):
+        reader.open(address)
+        assert reader.js("() => typeof window.document$") == "undefined", f"{reader.where}: Material's script ran"
+        try:
+            reader.wait_for(f"() => {{ const l = ({LANDING})(); return l.mark !== null && l.inView; }}", timeout=5,
+                            what=f"the word marked in view at {address}")
+        except AssertionError:
+            pass  # reported below, from what LANDING says now
+        landed = reader.js(LANDING)
+        where = f"{reader.where} {unquote(address)}: {landed}"
+        if flag:
+            assert landed["flag"] == flag and landed["open"], f"{where}: the red flag should be open"
+        assert landed["mark"] and landed["inView"], f"{where}: {word} should be marked, in view"
+        assert fold(landed["mark"]) in fold(word) or fold(word) in fold(landed["mark"]), f"{where}: marked {landed['mark']!r}"
+        assert reader.js("() => document.querySelectorAll('mark mark').length") == 0, f"{where}: a mark inside a mark"
+    assert not reader.problems(), f"{reader!r}:\n" + "\n".join(reader.problems())
+
+
+@pytest.mark.browser
+@ON_PHONES
+def test_a_link_to_a_red_flag_opens_it_whenever_the_address_points_there_without_materials_script(reader):
+    """At load, when the address's #rf-… changes later (typed, or a link on the page tapped), and
+    when a link to the flag in the address is followed again."""
+    reader.without_material()
+    flags = ["rf-referral-quota", "rf-forced-cards"]
+    is_open = "id => document.getElementById(id).open"
+    reader.open(f"events/second/#{flags[0]}")
+    assert reader.js("() => typeof window.document$") == "undefined", f"{reader.where}: Material's script ran"
+    assert reader.js(is_open, flags[0]), f"{reader.where}: the address's red flag should be open at load"
+    assert not reader.js(is_open, flags[1])
+
+    reader.js("id => { location.hash = id; }", flags[1])  # as a reader types it into the address bar
+    reader.wait_for(is_open, flags[1], timeout=5, what=f"{flags[1]} opened by a new #address")
+
+    # A link in the page to a flag: tapped, then tapped again once the reader has closed the flag
+    # (the address does not change the second time).
+    reader.js("""id => { const link = document.createElement("a"); link.id = "ik-test-link"; link.href = "#" + id;
+        link.textContent = "そのサイン"; const p = document.createElement("p"); p.append(link);
+        document.querySelector("article h1").after(p); }""", flags[0])
+    reader.tap(f"details#{flags[0]} > summary")
+    assert not reader.js(is_open, flags[0]), f"{reader.where}: a tap on its summary should close it"
+    reader.tap("#ik-test-link")
+    reader.wait_for(is_open, flags[0], timeout=5, what=f"{flags[0]} opened by a link on the page")
+    reader.tap(f"details#{flags[0]} > summary")
+    assert not reader.js(is_open, flags[0])
+    reader.tap("#ik-test-link")
+    reader.wait_for(is_open, flags[0], timeout=5, what=f"{flags[0]} opened by the same link again")
+    assert not reader.problems(), f"{reader!r}:\n" + "\n".join(reader.problems())

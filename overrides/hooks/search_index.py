@@ -33,7 +33,15 @@ contain the word first. Here instead:
    (U+2060) after it, so the worker finds no all-kanji word to cut at and leaves each query
    whole; the query still matches, as every query term is a prefix.
 
-5. **Ranking as a reader of this site expects.** Material favours a page's opening text
+5. **A table row is an entry of its own.** Material's parser flattens a table into its section's
+   text, so a hit in one cell showed the whole table as one paragraph (「比べるところ 1回目:〇ーモア
+   2回目:某・守る系 参加費 1,000円…」). Here a section's entry leaves its tables out, and each
+   body row gets an entry: titled with its row header, linking to the row (`page/#row-…`,
+   the id overrides/hooks/row_headers.py gives it), its text one paragraph per cell, led by
+   the cell's column header where the row has more than one cell (【2回目:某・守る系】おためし
+   5,000円…).
+
+6. **Ranking as a reader of this site expects.** Material favours a page's opening text
    (5x against 2x for a section); here it weighs like a section (OPENING_BOOST). A passage
    that is a list of links to red flags (the event check, the red-flag index) ranks below
    the story that tells the same words (LIST_BOOST), and entries go in reading order, which
@@ -52,6 +60,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -175,20 +184,68 @@ def check_search_config(search) -> None:
 
 # Entries: sections without their red flags, and the red flags -----------------------------
 
+@dataclass
+class Row:
+    id: str | None  # the <tr>'s id (overrides/hooks/row_headers.py)
+    cells: list[list[str]] = field(default_factory=list)  # each cell's text, in pieces
+
+
+@dataclass
+class Table:
+    """A table as read by VisibleParser: its column headers and its body rows."""
+
+    head: list[list[str]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    in_head: bool = False
+    cell: list[str] | None = None  # the cell being read
+
+    def start(self, tag: str, attrs: dict) -> None:
+        if tag == "thead":
+            self.in_head = True
+        elif tag == "tr" and not self.in_head:
+            self.rows.append(Row(attrs.get("id")))
+        elif tag in ("th", "td"):
+            self.cell = []
+            (self.head if self.in_head else self.rows[-1].cells if self.rows else []).append(self.cell)
+
+    def end(self, tag: str) -> None:
+        if tag == "thead":
+            self.in_head = False
+        elif tag in ("th", "td"):
+            self.cell = None
+
+    def data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
 class VisibleParser(Parser):
-    """Material's own parser, leaving out red flags and hidden blocks: each red flag gets an
-    entry of its own, and a hidden block (the checklists' verdicts) is not what a reader sees.
-    (Material's `data-search-exclude` would stop at the first nested element of the same tag.)"""
+    """Material's own parser, leaving out red flags, hidden blocks and tables: each red flag
+    and each table row gets an entry of its own, and a hidden block (the checklists' verdicts)
+    is not what a reader sees. (Material's `data-search-exclude` would stop at the first nested
+    element of the same tag.)"""
 
     def __init__(self) -> None:
         super().__init__()
         self.depth = 0  # > 0 inside a left-out element: how many of its elements are open
         self.flag_links: dict[int, int] = {}  # id(section) -> how many links to red flags it has
+        self.tables: dict[int, list[Table]] = {}  # id(section) -> the tables in it, in order
+        self.table: Table | None = None  # the table being read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if self.depth or "hidden" in values or "red-flag" in (values.get("class") or "").split():
+        if self.depth:
             self.depth += tag not in VOID
+            if self.table:
+                self.table.start(tag, values)
+            return
+        if "hidden" in values or "red-flag" in (values.get("class") or "").split():
+            self.depth = int(tag not in VOID)
+            return
+        if tag == "table" and self.section is not None:
+            self.table = Table()
+            self.tables.setdefault(id(self.section), []).append(self.table)
+            self.depth = 1
             return
         super().handle_starttag(tag, attrs)
         if tag == "a" and "#rf-" in (values.get("href") or ""):
@@ -201,11 +258,17 @@ class VisibleParser(Parser):
     def handle_endtag(self, tag: str) -> None:
         if self.depth:
             self.depth -= 1
+            if self.table:
+                self.table.end(tag)
+                if not self.depth:
+                    self.table = None
             return
         super().handle_endtag(tag)
 
     def handle_data(self, data: str) -> None:
-        if not self.depth:
+        if self.table:
+            self.table.data(data)
+        elif not self.depth:
             super().handle_data(data)
 
 
@@ -219,6 +282,8 @@ def page_entries(page: Page, search_config) -> list[dict]:
             index.create_entry_for_section(section, page.toc, page.url, page)
             if parser.flag_links.get(id(section), 0) >= LIST_LINKS:
                 index.entries[-1]["boost"] = LIST_BOOST * index.entries[-1].get("boost", 1)
+            for table in parser.tables.get(id(section), []):
+                index.entries.extend(row_entries(table, page))
     flags = Parser()
     flags.feed("".join(f'<h2 id="{m["id"]}">{m["summary"]}</h2>{m["body"]}' for m in red_flags(page)))
     flags.close()
@@ -226,6 +291,28 @@ def page_entries(page: Page, search_config) -> list[dict]:
         if section.id:  # the first, empty section is the part before the first flag
             index.create_entry_for_section(section, [], page.url, page)
     return index.entries
+
+
+def row_entries(table: Table, page: Page) -> Iterator[dict]:
+    """An entry for each body row: titled with its header, linking to it, a paragraph per cell
+    (after the cell's column header, when the row has more than one cell)."""
+    def text(pieces: list[str]) -> str:
+        return html.escape(" ".join("".join(pieces).split()), quote=False)
+
+    head = [text(cell) for cell in table.head]
+    for row in table.rows:
+        if not row.cells:
+            continue
+        name = text(row.cells[0])
+        if not row.id:
+            raise PluginError(f"docs/{page.file.src_uri}: the table row 「{name}」 has no id, so a search "
+                              "result cannot link to it; write the table in Markdown (overrides/hooks/"
+                              "row_headers.py names each row), or give its <tr> an id.")
+        cells = [text(cell) for cell in row.cells[1:]]
+        labels = head[1:] if len(cells) > 1 else []
+        paragraphs = [f"<p>【{label}】{cell}</p>" if label else f"<p>{cell}</p>"
+                      for label, cell in itertools.zip_longest(labels, cells, fillvalue="") if cell]
+        yield {"location": f"{page.url}#{row.id}", "title": name, "text": " ".join(paragraphs)}
 
 
 def red_flags(page: Page) -> Iterator[re.Match]:
