@@ -155,8 +155,9 @@ def soup(site: Path):
 
 
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>|<head>')
-# Material's script in the page's list of scripts (overrides/hooks/first_paint.js: data-scripts).
-MATERIAL_BUNDLE = re.compile(rb'(data-scripts="[^"]*?)([^" ]*assets/javascripts/bundle\.[^" ]*\.js ?)([^"]*")')
+# Material's script as the page names it (overrides/hooks/first_paint.js: data-material, which
+# docs/javascripts/material.js also reads on a phone).
+MATERIAL_BUNDLE = re.compile(rb'(data-material=")([^"]*assets/javascripts/bundle\.[^"]*\.js)(")')
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

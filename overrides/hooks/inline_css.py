@@ -30,7 +30,7 @@ gzipped). So each page gets:
   without JavaScript, a <noscript> <link> in <head> loads it on every screen.
 - its white space collapsed (outside <pre>, <code>, <textarea>, <script>, <style>), JSON
   data blocks written in UTF-8 instead of \\u escapes, Material's configuration without what the
-  site does not use (material_config), no generator <meta>, Material's content-tab script left out
+  site does not use (material_config), none of the theme's markup that no one reads (UNREAD_MARKUP), Material's content-tab script left out
   where no content tab is, and the icons of the palette toggles, hidden until Material's
   script runs, drawn by the shared stylesheet instead: bytes of the first flight;
 - the palette, and its toggle, from the first paint without Material's bundle (palette.js, PALETTE).
@@ -169,8 +169,12 @@ LATER_ICONS = (
                 r'(?P<svg><svg\b[^>]*>.*?</svg>)\s*', re.S),
      ".md-search__options .md-search__icon"),
 )
-# Material's <meta name="generator"> (MkDocs' and Material's versions): no reader or browser uses it.
-GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n?')
+# Markup of the theme that no reader, browser or search engine uses, left out of the first flight:
+# <meta name="generator"> (MkDocs' and Material's versions); <link rel="prev"/"next"> (no browser
+# acts on them, and Google stopped reading them in 2019); the aria-label of the footer's 前/次
+# links, which only repeats their text (「前 1回目:…」 is their name without it).
+UNREAD_MARKUP = re.compile(r'<meta name="generator" content="[^"]*">\n?|<link rel="(?:prev|next)" href="[^"]*">\n?'
+                       r'|(?<=class="md-footer__link md-footer__link--(?:prev|next)") aria-label="[^"]*"')
 # Material's words for features this site does not have: copying code blocks, a version menu.
 UNUSED_WORDS = ("clipboard.", "select.version")
 JSON_SCRIPT = re.compile(r'(<script\b[^>]*\btype="application/(?:ld\+)?json"[^>]*>)(.*?)(</script>)', re.S)
@@ -251,7 +255,7 @@ def first_paint(html: str, page_dir: str, config: MkDocsConfig) -> str:
     if not links:
         return html
     paths = built_stylesheets([m["href"] for m in links], page_dir, config)
-    html = GENERATOR.sub("", collapse_white_space(compact_json(html)))
+    html = UNREAD_MARKUP.sub("", collapse_white_space(compact_json(html)))
     html, palettes = PALETTE_SCRIPT.subn(lambda m: PALETTE, html, count=1)
     if not palettes and "__palette" in html:
         raise PluginError("overrides/hooks/inline_css.py: the page has palette toggles but not Material's palette "
