@@ -48,7 +48,15 @@
   // Landing -------------------------------------------------------------------------------
 
   const article = document.querySelector("article.md-content__inner");
-  const id = decodeURIComponent(location.hash.slice(1));
+  // A fragment is whatever the link held: one that is no element's id (a sent check's
+  // #ticked=…, checklist.js) or not even valid percent-encoding finds nothing here.
+  const id = (() => {
+    try {
+      return decodeURIComponent(location.hash.slice(1));
+    } catch {
+      return "";
+    }
+  })();
   const target = id ? document.getElementById(id) : null;
   if (target instanceof HTMLDetailsElement && target.classList.contains("red-flag")) target.open = true;
 

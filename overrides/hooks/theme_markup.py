@@ -32,7 +32,7 @@ MENDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")>'),
      rf'\1 aria-label="{SEARCH_NAME}">'),
     (re.compile(r'(<div class="md-search__scrollwrap") tabindex="0"'), r"\1"),
-    (re.compile(r'(<li class="task-list-item"><label class="task-list-control">'
+    (re.compile(r'(<li class="task-list-item"(?: data-tick="[^"]*")?><label class="task-list-control">'
                 r'<input type="checkbox"(?: checked)?/?><span class="task-list-indicator"></span>)'
                 r"</label>\s*(?P<text>[^<]*(?:<(?!/?li\b|ul\b|ol\b)[^<]*)*?)"
                 r"(?P<link>\s*<a\b[^>]*>[^<]*</a>)?\s*</li>"),
