@@ -202,6 +202,47 @@ def test_a_link_with_a_former_id_opens_the_question_it_meant(reader):
     assert not reader.problems(), "\n".join(reader.problems())
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("reader", PHONES, indirect=True)
+def test_another_check_link_in_the_same_tab_shows_and_an_in_page_link_keeps_the_sent_check(reader):
+    reader.open(EVENT + "#" + SENT_FRAGMENT)
+    reader.js("() => { location.hash = '#募集ページと誘われ方' }")  # as a heading's ¶ link does
+    reader.wait_for("() => location.hash.startsWith('#ticked=')", what="the sent check back in the address")
+    assert urlsplit(reader.url).fragment == SENT_FRAGMENT
+    reader.js("() => { location.hash = '#ticked=rf-rituals' }")  # another link, pasted into this tab
+    reader.wait_for("() => document.querySelectorAll('.ik-check input:checked').length === 1", what="the new link's tick")
+    assert ticked_ids(reader) == ["rf-rituals"] and reader.visible(BANNER)
+    reader.reload()
+    assert ticked_ids(reader) == ["rf-rituals"], f"{reader.where}: a reload stays on the check in the address"
+    assert saved(reader) is None
+    assert not reader.problems(), "\n".join(reader.problems())
+
+
+@pytest.mark.browser
+def test_the_share_sheet_gets_the_check_link_where_the_device_has_one(browser, server):
+    """Chromium on Linux has no Web Share; a stand-in navigator.share records what it is given."""
+    tab = ChromiumTab(browser, server, "phone")
+    try:
+        tab.page.add_init_script("navigator.share = async (data) => { window.__shared = data }")
+        tab.open(EVENT)
+        assert tab.visible("[data-check-share]"), "共有… shows where navigator.share exists"
+        for text in SENT:
+            tick(tab, text)
+        tab.click("[data-check-share]")
+        shared = tab.wait_for("() => window.__shared", what="navigator.share to be called")
+        assert shared["url"] == TEST_SITE_URL + EVENT + "#" + SENT_FRAGMENT
+        assert "当てはまったサイン:3個" in shared["text"] and "ticked" not in shared["text"]
+        assert not tab.problems(), "\n".join(tab.problems())
+    finally:
+        tab.close()
+
+
+def test_only_the_event_check_can_be_sent(soup):
+    """The fit check describes the reader, not an event: it has no link (README.md says why)."""
+    assert soup("check/index.html").select('.ik-check[data-check="event"] [data-check-send]')
+    assert not soup("fit/index.html").select("[data-check-send], [data-check-sent], [data-check-line]")
+
+
 # What a fragment may hold: each case's fragment, the ids understood, and what the note says.
 BAD_FRAGMENTS = {
     "unknown": ("ticked=rf-free-event.rf-no-such-sign", ["rf-free-event"], "わからない項目が1つあったので外しました"),
