@@ -373,6 +373,7 @@ def test_axe_finds_nothing_on_a_sent_check_or_an_opened_flags_send_row(browser, 
         context.close()
 
 
+@pytest.mark.browser
 def test_the_nu_checker_finds_no_error_in_a_sent_check_or_an_opened_flags_send_row(browser, server, tmp_path):
     """The pages as the scripts left them (the DOM, serialised), read by the Nu Html Checker."""
     java = shutil.which("java")

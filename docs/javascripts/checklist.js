@@ -261,8 +261,8 @@
         if (found) showSent(found);
         else if (sent) history.replaceState(history.state, "", fragment(ticked()));
       });
-      if (sending) sending.hidden = false;
     }
+    if (sendable) sending.hidden = false;
 
     for (const howto of root.querySelectorAll(".ik-check__howto")) howto.hidden = true;
     actions.hidden = false;
