@@ -4,6 +4,9 @@
     .venv/bin/python tests/screenshots.py OUT --webkit [--small] [--full] [--open]
                                 # WebKit (iPhone's engine) on a phone, 390 px (--small: 320 px):
                                 # OUT/<page>-webkit-<size>-<scheme>.png
+    .venv/bin/python tests/screenshots.py OUT --check-link [--webkit]
+                                # the event check sent as a link and a red flag's send row, on a
+                                # phone, light and dark: OUT/check-link-<state>-<engine>-<scheme>.png
 
 Not a test: a way to look. Builds the site, serves it on 127.0.0.1, drives Chromium (or
 WebKitGTK, through tests/drivers.py). --full: the whole page; --open: red flags open.
@@ -67,6 +70,54 @@ def webkit(base: str, statuses: dict[str, int], out: Path) -> None:
             session.close()
 
 
+# The sender's three ticks (tests/test_check_link.py) and the link they make.
+CHECK_LINK_TICKS = ("会費が無料か", "回転ずしのように", "後日Zoomで話したい")
+CHECK_LINK = "check/#ticked=rf-free-event.rf-forced-cards.rf-zoom-later"
+IN_VIEW = "s => document.querySelector(s).scrollIntoView({block: 'center'})"
+
+
+def check_link(new_tab, out: Path, name: str) -> None:
+    """Three states of issue 24: the check about to be sent (its buttons), the same check as the
+    friend opens it on their phone (the top of the page), and a red flag open with its send row.
+    `new_tab()`: a tab with nothing stored, as the friend's phone."""
+    tab = new_tab()
+    tab.open("check/")
+    for text in CHECK_LINK_TICKS:
+        tab.click(".ik-check .task-list-control", text)
+    tab.js(IN_VIEW, ".ik-check__actions")
+    for state, path, selector in [("sent", None, None), ("received", CHECK_LINK, None),
+                                  ("flag", "events/second/#rf-joining-fee", "#rf-joining-fee")]:
+        if path:
+            tab.close()
+            tab = new_tab()
+            tab.open(path)
+            tab.settle()
+        if selector:
+            tab.wait_for("s => document.querySelector(s)", "#rf-joining-fee .ik-flag-send")
+            tab.js(IN_VIEW, selector)
+        target = out / f"check-link-{state}-{name}.png"
+        tab.screenshot(target)
+        print(target)
+    tab.close()
+
+
+def check_link_states(base: str, statuses: dict[str, int], out: Path) -> None:
+    from drivers import ChromiumTab, WebKitSession, WebKitTab
+
+    for scheme in ("light", "dark"):
+        if "--webkit" in sys.argv:
+            session = WebKitSession(base, statuses, dark=scheme == "dark")  # MiniBrowser --dark-mode
+            try:
+                check_link(lambda: WebKitTab(session, "phone"), out, f"webkit-{scheme}")
+            finally:
+                session.close()
+            continue
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            check_link(lambda: ChromiumTab(browser, base, "phone", color_scheme=scheme), out, f"chromium-{scheme}")
+            browser.close()
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,7 +127,9 @@ def main(out: Path) -> int:
             return 1
         statuses: dict[str, int] = {}
         with serve(Path(tmp), statuses=statuses) as base:
-            if "--webkit" in sys.argv:
+            if "--check-link" in sys.argv:
+                check_link_states(base, statuses, out)
+            elif "--webkit" in sys.argv:
                 webkit(base, statuses, out)
             else:
                 chromium(base, out)

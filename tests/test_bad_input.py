@@ -127,3 +127,74 @@ def test_title_too_long_for_the_social_card_fails_naming_the_file_and_card_title
     path.write_text(head + sep + " " + long_title + "\nold_title:" + rest, encoding="utf-8")
     output = failed_build(project)
     assert "docs/fit.md" in output and "`card_title" in output, output
+
+
+# The event check's ids, which sent links name (overrides/hooks/check_link.py) ----------------
+
+FORMER = 'data-former="rf-trial-fee:rf-joining-fee"'
+
+
+def edit(project: Path, src: str, old: str, new: str) -> None:
+    path = project / "docs" / src
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"docs/{src} should hold `{old}` once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def add_question(project: Path, item: str) -> None:
+    """A question at the end of the event check's first group."""
+    edit(project, "check.md", "\n\n</div>\n\n## 会の進め方", f"\n{item}\n\n</div>\n\n## 会の進め方")
+
+
+def test_a_former_id_used_again_by_a_question_fails_naming_the_check(project):
+    edit(project, "check.md", FORMER, 'data-former="rf-trial-fee:rf-joining-fee rf-free-event:rf-joining-fee"')
+    output = failed_build(project)
+    assert "docs/check.md" in output and "`rf-free-event` is in data-former" in output and "never used again" in output, output
+
+
+def test_a_former_id_mapped_to_no_question_fails_naming_the_check(project):
+    edit(project, "check.md", FORMER, 'data-former="rf-trial-fee:rf-joining-fees"')
+    output = failed_build(project)
+    assert "docs/check.md" in output and "`rf-joining-fees`, which no question has" in output, output
+    assert "rf-joining-fee," in output, "the message should list the ids there are"
+
+
+def test_a_malformed_former_list_fails(project):
+    edit(project, "check.md", FORMER, 'data-former="rf-trial-fee=rf-joining-fee"')
+    output = failed_build(project)
+    assert "docs/check.md" in output and "`old-id:current-id`" in output, output
+
+
+def test_a_question_without_an_id_fails_saying_how_to_give_it_one(project):
+    add_question(project, "- [ ] 会場がやたらと豪華")
+    output = failed_build(project)
+    assert "docs/check.md" in output and "「会場がやたらと豪華」 has no id" in output and "data-tick=q-" in output, output
+
+
+def test_two_questions_with_one_id_fail(project):
+    add_question(project, "- [ ] 会費がとにかく安い\n    [会費が無料か、ほぼ無料の交流会](events/first.md#rf-free-event)")
+    output = failed_build(project)
+    assert "docs/check.md" in output and "both have the id `rf-free-event`" in output, output
+
+
+def test_an_own_id_in_the_wrong_form_fails(project):
+    add_question(project, "- [ ] 会場がやたらと豪華\n    { data-tick=rf-venue }")
+    output = failed_build(project)
+    assert "docs/check.md" in output and "starting with `q-`" in output, output
+
+
+def test_a_question_with_an_id_of_its_own_builds_as_a_labelled_question(project):
+    add_question(project, "- [ ] 会場がやたらと豪華\n    { data-tick=q-fancy-venue }")
+    edit(project, "check.md", 'data-strong="', 'data-strong="q-fancy-venue ')
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "check" / "index.html").read_text(encoding="utf-8")
+    assert ('<li class="task-list-item" data-tick="q-fancy-venue"><label class="task-list-control">'
+            '<input type="checkbox"/><span class="task-list-indicator"></span>'
+            '<span class="task-list-text">会場がやたらと豪華') in html, "the whole line is the box's label, as for the others"
+
+
+def test_a_strong_sign_no_question_has_fails(project):
+    edit(project, "check.md", 'data-strong="', 'data-strong="rf-looks ')
+    output = failed_build(project)
+    assert "docs/check.md" in output and "data-strong names rf-looks, which no question has" in output, output

@@ -162,7 +162,7 @@ def expected_summary(reader) -> str:
         "・会費が無料か、千円くらいまでの気軽な金額",
         "・後日Zoomで話したいと言われた",
         f"見立て:{headline(reader, 'many')}",
-        f"くわしく:{TEST_SITE_URL}check/",
+        f"このチェックを開く:{TEST_SITE_URL}check/#ticked=rf-free-event.rf-zoom-later",  # tests/test_check_link.py
     ])
 
 

@@ -5,6 +5,11 @@
 //                  browser refuses to write (some in-app browsers), the URL shows selected in a
 //                  box instead, to copy by hand with a long press.
 //   共有…          the Web Share API (phones, some desktops); opens the system share sheet.
+//
+// And each red flag (details.red-flag[id]), the first time it is opened, gets a small row
+// 「このサインを送る」 at its end: LINE and リンクをコピー, sending the link to that flag
+// (page/#rf-…, which opens it) with its summary as the text. Made here, not written into every
+// flag's markup: it costs the pages' first flight nothing, and without JavaScript it is not there.
 (() => {
   "use strict";
 
@@ -57,6 +62,86 @@
         }
       });
     }
+  }
+
+  // Red flags --------------------------------------------------------------------------------
+
+  const LINE_SHARE = "https://social-plugins.line.me/lineit/share"; // as in share.html
+  const shareBar = document.querySelector("[data-ik-share]");
+  const canonical = document.querySelector("link[rel=canonical]");
+  const page = (shareBar ? shareBar.dataset.url : canonical ? canonical.href : location.href).split("#")[0];
+
+  for (const flag of document.querySelectorAll("details.red-flag[id]")) {
+    if (flag.open) flagSender(flag);
+    flag.addEventListener("toggle", () => {
+      if (flag.open) flagSender(flag);
+    });
+  }
+
+  function flagSender(flag) {
+    if (flag.querySelector(":scope > .ik-flag-send")) return;
+    const url = `${page}#${flag.id}`;
+    const summary = flag.querySelector(":scope > summary");
+    const title = summary ? summary.textContent.trim() : "";
+    const text = `${title}\n${url}`;
+
+    const row = element("div", "ik-flag-send");
+    const label = element("p", "ik-flag-send__label", "このサインを送る");
+    const line = element("a", "ik-flag-send__button");
+    line.href = `${LINE_SHARE}?url=${encodeURIComponent(url)}&text=${encodeURIComponent(title)}`;
+    line.target = "_blank";
+    line.rel = "noopener noreferrer";
+    line.append(icon("ik-share__icon ik-share__icon--line"), "LINEで送る",
+      element("span", "ik-visually-hidden", "(新しいタブで開きます)"));
+    const copy = element("button", "ik-flag-send__button");
+    copy.type = "button";
+    copy.append(icon("ik-share__icon ik-share__icon--copy"), "リンクをコピー");
+    const status = element("p", "ik-flag-send__status");
+    status.setAttribute("role", "status");
+    const manual = element("p", "ik-flag-send__manual");
+    manual.hidden = true;
+    const field = element("textarea");
+    field.id = `ik-flag-send-${flag.id}`;
+    field.readOnly = true;
+    field.rows = 3;
+    field.value = text;
+    const fieldLabel = element("label", "", "このサインのリンク(長押しして「コピー」)");
+    fieldLabel.htmlFor = field.id;
+    manual.append(fieldLabel, field);
+    row.append(label, line, copy, status, manual);
+    flag.append(row);
+
+    let timer = 0;
+    const say = (message) => {
+      clearTimeout(timer);
+      status.textContent = message;
+      timer = setTimeout(() => { status.textContent = ""; }, MESSAGE_MS);
+    };
+    copy.addEventListener("click", async () => {
+      manual.hidden = true;
+      try {
+        await navigator.clipboard.writeText(text);
+        say("コピーしました");
+      } catch {
+        manual.hidden = false;
+        field.focus();
+        field.setSelectionRange(0, text.length); // select() alone selects nothing on iOS
+        say("自動ではコピーできませんでした。下の枠を長押しして「コピー」を選んでください");
+      }
+    });
+  }
+
+  function element(tag, className = "", text = "") {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text) made.textContent = text;
+    return made;
+  }
+
+  function icon(className) {
+    const made = element("span", className);
+    made.setAttribute("aria-hidden", "true");
+    return made;
   }
 
   // The page's address in a read-only field under the buttons, hidden until copying fails.

@@ -14,7 +14,8 @@ runs both checkers on every page, so a theme update that changes this markup sho
   screen reader hears an unnamed checkbox and a thumb must hit a 1em square. The item's
   text moves into the label: the whole line is the control. A link that ends the item (the
   event check's "where this sign came up") stays outside the label, so tapping the line
-  ticks the box and only the link itself navigates.
+  ticks the box and only the link itself navigates. An item may carry its own id for sent
+  links (`data-tick`, overrides/hooks/check_link.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ MENDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")>'),
      rf'\1 aria-label="{SEARCH_NAME}">'),
     (re.compile(r'(<div class="md-search__scrollwrap") tabindex="0"'), r"\1"),
-    (re.compile(r'(<li class="task-list-item"><label class="task-list-control">'
+    (re.compile(r'(<li class="task-list-item"(?: data-tick="[^"]*")?><label class="task-list-control">'
                 r'<input type="checkbox"(?: checked)?/?><span class="task-list-indicator"></span>)'
                 r"</label>\s*(?P<text>[^<]*(?:<(?!/?li\b|ul\b|ol\b)[^<]*)*?)"
                 r"(?P<link>\s*<a\b[^>]*>[^<]*</a>)?\s*</li>"),
