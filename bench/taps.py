@@ -77,7 +77,8 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORTS  # noqa: E402 - the tests' browser, as they launch it
+# The tests' browser, as they launch it (conftest also sets SITE_URL; every build here sets its own).
+from conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORTS  # noqa: E402
 from lighthouse import OUT, BenchError, build  # noqa: E402 - bench/ is not a package
 from serve import make_server, serving  # noqa: E402
 
@@ -99,6 +100,8 @@ SEARCH_BUTTON = "label.md-header__button[for=__search]"
 PALETTE_TOGGLE = "form[data-md-component=palette] label:not([hidden])"
 PALETTE_LABEL = "form[data-md-component=palette] label"  # what a tap on the toggle lands on
 TOGGLE_WAIT_MS = 5_000  # a toggle that does not show within this is "no toggle visible"
+NOTHING = {"search": f"no search button visible (within {TOGGLE_WAIT_MS:,} ms)",
+           "palette": f"no toggle visible (within {TOGGLE_WAIT_MS:,} ms)"}
 STATE_TIMEOUT_MS = 15_000  # a state that has not come by then never came
 RESULTS_TIMEOUT_MS = 10_000
 EVENT_THRESHOLD_MS = 16  # Event Timing's smallest durationThreshold
@@ -449,9 +452,13 @@ async def landed(tab: Tab, run: Run) -> bool:
     return run.hit
 
 
-async def read(tab: Tab, run: Run) -> dict[str, Any]:
+async def read(tab: Tab, run: Run, keys: tuple[str, ...]) -> dict[str, Any]:
+    """What the probe recorded; `keys`' times, counted from the tap, into run.times."""
     data = await tab.page.evaluate(READ)
-    run.tapped_after_fcp = data["tap"] - data["fcp"]
+    if data["tap"] is not None:
+        run.tapped_after_fcp = data["tap"] - data["fcp"]
+    for key in keys:
+        run.times[key] = data[key] - data["tap"] if data[key] is not None and data["tap"] is not None else None
     return data
 
 
@@ -464,14 +471,16 @@ async def flag_run(browser, target: Target, delay_ms: int) -> Run:
                 for kind in ("rawKeyDown", "keyUp"):  # the sentinel (PROBE)
                     await tab.cdp.send("Input.dispatchKeyEvent", {"type": kind, "key": "F24", "code": "F24",
                                                                   "windowsVirtualKeyCode": 135})
-                await wait_for(tab, "() => window.__taps.events.some(e => e.name === 'keydown')", STATE_TIMEOUT_MS)
+                if not await wait_for(tab, "() => window.__taps.events.some(e => e.name === 'keydown')",
+                                      STATE_TIMEOUT_MS):
+                    run.note = "no Event Timing entry for the sentinel key: the tap's entries may be missing"
             else:
                 run.note = f"the flag was not open {STATE_TIMEOUT_MS:,} ms after the tap"
-        data = await read(tab, run)
-    answers = [e["duration"] for e in data["events"]
-               if e["name"] in ("pointerup", "touchend", "click") and e["start"] >= data["tap"] - 1]
+        data = await read(tab, run, ())
+    answers = [e["duration"] for e in data["events"] if data["tap"] is not None
+               and e["name"] in ("pointerup", "touchend", "click") and e["start"] >= data["tap"] - 1]
     run.times["answer"] = max(answers) if answers else None
-    run.events = [e for e in data["events"] if e["name"] != "keydown"]
+    run.events = [e for e in data["events"] if not e["name"].startswith("key")]  # not the sentinel
     return run
 
 
@@ -489,8 +498,7 @@ async def search_run(browser, target: Target) -> Run:
                 await wait_for(tab, "() => window.__taps.results !== null", RESULTS_TIMEOUT_MS)
             else:
                 run.note = f"no focused search box {STATE_TIMEOUT_MS:,} ms after the tap"
-        data = await read(tab, run)
-    run.times = {k: data[k] - data["tap"] if data[k] is not None else None for k in ("focused", "results")}
+        await read(tab, run, ("focused", "results"))
     return run
 
 
@@ -504,8 +512,7 @@ async def palette_run(browser, target: Target) -> Run:
         run.sent_late = late
         if await landed(tab, run) and not await wait_for(tab, "() => window.__taps.palette !== null", STATE_TIMEOUT_MS):
             run.note = f"no new palette {STATE_TIMEOUT_MS:,} ms after the tap"
-        data = await read(tab, run)
-    run.times["palette"] = data["palette"] - data["tap"] if data["palette"] is not None else None
+        await read(tab, run, ("palette",))
     return run
 
 
@@ -558,21 +565,15 @@ async def measure(sites: list[Site], runs: int, samples: int) -> dict[str, Any]:
                         run = await flag_run(browser, flags[site.name, path], delay)
                         results[site.name]["flags"].setdefault(f"/{path} {delay}", []).append(run)
                         log(f"red flag {site.label} /{path} +{delay} ms, run {k}/{runs}: {describe(run)}")
-        for k in range(1, samples + 1):
-            for site in sites:
-                if search[site.name] is None:
-                    raise BenchError(f"{site.label}: no search button ({SEARCH_BUTTON}) visible")
-                run = await search_run(browser, search[site.name])
-                results[site.name]["search"].append(run)
-                log(f"search {site.label}, run {k}/{samples}: {describe(run)}")
-        for k in range(1, samples + 1):
-            for site in sites:
-                if palette[site.name] is None:
-                    results[site.name]["palette"] = None
-                    continue
-                run = await palette_run(browser, palette[site.name])
-                results[site.name]["palette"].append(run)
-                log(f"palette {site.label}, run {k}/{samples}: {describe(run)}")
+        for kind, targets, measure_run in (("search", search, search_run), ("palette", palette, palette_run)):
+            for k in range(1, samples + 1):
+                for site in sites:
+                    if targets[site.name] is None:  # nothing to tap: reported as such
+                        results[site.name][kind] = None
+                        continue
+                    run = await measure_run(browser, targets[site.name])
+                    results[site.name][kind].append(run)
+                    log(f"{kind} {site.label}, run {k}/{samples}: {describe(run)}")
         after = machine(await benchmark_index(browser))
         await browser.close()
     return {"sites": results, "machine": {"before": before, "after": after}}
@@ -617,9 +618,9 @@ def times(runs: list[Run], key: str) -> list[float]:
 def median_cell(runs: list[Run], key: str) -> str:
     """Median (min-max) over the runs, and how many never got there."""
     values = times(runs, key)
-    if not values:
-        return "-"
     never = values.count(INF)
+    if never == len(values):
+        return "never"
     return (f"{ms(statistics.median(values))} ({ms(values[0])}-{ms(values[-1])})"
             + (f", never in {never}/{len(values)}" if never else ""))
 
@@ -661,23 +662,24 @@ def report(sites: list[Site], data: dict[str, Any], runs: int, samples: int) -> 
             late = max(r.sent_late for c in cells for r in c)
             rows.append([site.label, f"/{path}", *map(flag_cell, cells), f"{late:,.0f}"])
     out += [table(["Build", "Page", *(f"+{d:,} ms" for d in FLAG_DELAYS_MS), "sent late (ms, max)"], rows, (0, 1))]
+    out += ["sent late: DevTools heard of the first paint only after the planned tap (the main thread was busy); "
+            "those taps are dated at the planned moment, and their figure may overstate the wait by up to that much"]
 
     out += ["", f"Search: tap on the search button at FCP+{LOADED_MS} ms (or once it shows) -> focused box painted, "
             f"-> first result painted for {SEARCH_WORD} (committed as IME input once focused); ms, median (min-max) "
             f"of {samples}"]
-    rows = [[site.label, tapped_cell(results[site.name]["search"]), median_cell(results[site.name]["search"], "focused"),
+    rows = [[site.label, "-", NOTHING["search"], "", ""] if results[site.name]["search"] is None else
+            [site.label, tapped_cell(results[site.name]["search"]), median_cell(results[site.name]["search"], "focused"),
              median_cell(results[site.name]["search"], "results"), notes(results[site.name]["search"])] for site in sites]
     out += [table(["Build", "tapped at FCP+", "tap -> focused box", f"tap -> results ({SEARCH_WORD})", "notes"], rows, (0, 4))]
+    out += [f"never: not within {RESULTS_TIMEOUT_MS:,} ms (Material's default search mostly hears nothing of text "
+            "committed without a key: README, \"Search\")"]
 
     out += ["", f"Palette: tap on the visible palette toggle at FCP+{LOADED_MS} ms (or once it shows) -> new palette "
             f"painted; ms, median (min-max) of {samples}"]
-    rows = []
-    for site in sites:
-        runs_ = results[site.name]["palette"]
-        if runs_ is None:
-            rows.append([site.label, "-", f"no toggle visible (within {TOGGLE_WAIT_MS:,} ms)", ""])
-        else:
-            rows.append([site.label, tapped_cell(runs_), median_cell(runs_, "palette"), notes(runs_)])
+    rows = [[site.label, "-", NOTHING["palette"], ""] if results[site.name]["palette"] is None else
+            [site.label, tapped_cell(results[site.name]["palette"]), median_cell(results[site.name]["palette"], "palette"),
+             notes(results[site.name]["palette"])] for site in sites]
     out += [table(["Build", "tapped at FCP+", "tap -> palette painted", "notes"], rows, (0, 3))]
 
     lines, ok = budgets(sites, results)
@@ -693,7 +695,8 @@ def budgets(sites: list[Site], results: dict[str, Any]) -> tuple[list[str], bool
     """PASS/FAIL lines for our build, the other builds' figures beside each; whether all passed."""
     lines: list[str] = []
     ok = True
-    others = [s for s in sites if s.name != "ours"]
+    ours = next(s for s in sites if s.name == "ours")
+    others = [s for s in sites if s is not ours]
 
     def check(passed: bool, text: str) -> None:
         nonlocal ok
@@ -707,25 +710,24 @@ def budgets(sites: list[Site], results: dict[str, Any]) -> tuple[list[str], bool
         runs = [r for path in FLAG_PAGES for r in results["ours"]["flags"][f"/{path} {delay}"]]
         passed = all(r.hit and not r.note and (r.times["answer"] or 0) <= MAX_FLAG_MS for r in runs)
         check(passed, f"red flag tapped at FCP+{delay:,} ms answers within {MAX_FLAG_MS} ms on "
-              f"{' and '.join('/' + p for p in FLAG_PAGES)}: longest {worst_flag(results['ours'], delay)} ms"
-              + beside(lambda s: worst_flag(results[s.name], delay) + " ms"))
-    search = median_ms(results["ours"]["search"], "focused")
-    check(search <= MAX_SEARCH_MS, f"search tap -> focused box: median {ms(search)} ms (budget {MAX_SEARCH_MS} ms)"
-          + beside(lambda s: ms(median_ms(results[s.name]["search"], "focused")) + " ms"))
-    palette = results["ours"]["palette"]
-    if palette is None:
-        check(False, f"palette tap -> new palette: no toggle visible (budget {MAX_PALETTE_MS} ms)")
-    else:
-        value = median_ms(palette, "palette")
-        check(value <= MAX_PALETTE_MS, f"palette tap -> new palette painted: median {ms(value)} ms "
-              f"(budget {MAX_PALETTE_MS} ms)" + beside(lambda s: "no toggle visible" if results[s.name]["palette"] is None
-                                                       else ms(median_ms(results[s.name]["palette"], "palette")) + " ms"))
+              f"{' and '.join('/' + p for p in FLAG_PAGES)}: longest {worst_flag(results['ours'], delay)}"
+              + beside(lambda s: worst_flag(results[s.name], delay)))
+    for kind, key, budget, text in (("search", "focused", MAX_SEARCH_MS, "search tap -> focused box"),
+                                    ("palette", "palette", MAX_PALETTE_MS, "palette tap -> new palette painted")):
+
+        def median(site: Site) -> str:
+            runs = results[site.name][kind]
+            return NOTHING[kind] if runs is None else f"median {ms(median_ms(runs, key))} ms"
+
+        runs = results["ours"][kind]
+        check(runs is not None and median_ms(runs, key) <= budget,
+              f"{text} (budget {budget} ms): {median(ours)}" + beside(median))
     return lines, ok
 
 
 def worst_flag(result: dict[str, Any], delay: int) -> str:
-    runs = [r for path in FLAG_PAGES for r in result["flags"][f"/{path} {delay}"]]
-    return flag_cell(runs)
+    cell = flag_cell([r for path in FLAG_PAGES for r in result["flags"][f"/{path} {delay}"]])
+    return f"{cell} ms" if cell[0].isdigit() or cell[0] == "<" else cell
 
 
 def machine_lines(data: dict[str, Any]) -> list[str]:
