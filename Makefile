@@ -96,7 +96,8 @@ bench-search: $(SYNCED) chromium ## Our Japanese search vs Material's default on
 
 # A few minutes; fails (exit 1) when ours misses a budget. REF=main (any git ref) adds that commit's
 # build, from a temporary git worktree; RUNS=1 for a quick look (red-flag runs per page and delay).
-bench-taps: $(SYNCED) $(NODE_DEPS) chromium ## Phone taps at 4x CPU (red flags, search, palette) vs plain Material; budgets
+# It prints Lighthouse's benchmarkIndex when node_modules has Lighthouse (make bench installs it).
+bench-taps: $(SYNCED) chromium ## Phone taps at 4x CPU (red flags, search, palette) vs plain Material; budgets
 	$(VENV)/bin/python bench/taps.py $(if $(RUNS),--runs $(RUNS)) $(if $(REF),--ref $(REF))
 
 clean: ## Remove the built site and caches (keeps .venv and node_modules)
