@@ -24,7 +24,7 @@ export NO_MKDOCS_2_WARNING := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export CHROMIUM
 
-.PHONY: help install serve build test system-deps chromium screenshots bench bench-search clean
+.PHONY: help install serve build test system-deps chromium screenshots bench bench-search bench-taps clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -93,6 +93,12 @@ bench: $(SYNCED) $(NODE_DEPS) chromium ## Lighthouse on every page vs a plain Ma
 # A few minutes; fails (exit 1) when a budget fails or ours does not beat Material's default.
 bench-search: $(SYNCED) chromium ## Our Japanese search vs Material's default on tests/search_queries.yml; costs
 	$(VENV)/bin/python bench/search.py
+
+# A few minutes; fails (exit 1) when ours misses a budget. REF=main (any git ref) adds that commit's
+# build, from a temporary git worktree; RUNS=1 for a quick look (red-flag runs per page and delay).
+# It prints Lighthouse's benchmarkIndex when node_modules has Lighthouse (make bench installs it).
+bench-taps: $(SYNCED) chromium ## Phone taps at 4x CPU (red flags, search, palette) vs plain Material; budgets
+	$(VENV)/bin/python bench/taps.py $(if $(RUNS),--runs $(RUNS)) $(if $(REF),--ref $(REF))
 
 clean: ## Remove the built site and caches (keeps .venv and node_modules)
 	rm -rf site .cache/screenshots .cache/bench .pytest_cache
