@@ -58,8 +58,11 @@ MAX_LCP_S = 1.0
 # Cumulative Layout Shift budget for every page of our build: nothing moves.
 MAX_CLS = 0
 # Every page's HTML, gzipped as bench/serve.py sends it, fits the first TCP flight (ten
-# segments of 1,460 bytes), so the first screen comes in the first round trip.
+# segments of 1,460 bytes), so the first screen comes in the first round trip. Measured on a
+# build for a realistic long address (LONG_SITE_URL, 60 characters, as tests/conftest.py's
+# TEST_SITE_URL): the page's absolute URLs (canonical, previews, share links) are in it.
 MAX_HTML_GZIP = 14_600
+LONG_SITE_URL = "https://example-user-name.github.io/igyoshu-kouryukai-guide/"
 # Landing page budget for total transferred bytes (Lighthouse's total-byte-weight).
 MAX_LANDING_BYTES = 100 * 1024
 # Landing page may transfer at most this multiple of the plain build's landing page.
@@ -290,8 +293,10 @@ def measure(build_name: str, urls: list[str]) -> list[Result]:
     site_dir = OUT / build_name / "site"
     httpd = make_server(site_dir)  # bound first, so the build knows its address
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    sized_dir = OUT / build_name / "site-long-url"  # the same pages, for their HTML's size
     try:
         build(build_name, site_dir, base)
+        build(build_name, sized_dir, LONG_SITE_URL)
     except BaseException:
         httpd.server_close()
         raise
@@ -304,7 +309,7 @@ def measure(build_name: str, urls: list[str]) -> list[Result]:
                 data = run_lighthouse(base + url, OUT / build_name / "lighthouse" / f"{name}-{k}.json")
                 log(f"lighthouse {build_name} /{url} ({i}/{len(urls)}) run {k}/{RUNS}: {describe_run(data)}")
                 runs.append(data)
-            results.append(summarize(build_name, url, runs, site_dir / url / "index.html"))
+            results.append(summarize(build_name, url, runs, sized_dir / url / "index.html"))
     return results
 
 
@@ -347,8 +352,9 @@ def budgets(ours: list[Result], plain: list[Result]) -> tuple[list[str], bool]:
     for r in ours:
         check(r.cls <= MAX_CLS, f"/{r.url}: CLS {r.cls:.3f} (budget {MAX_CLS}); plain Material {plain_of[r.url].cls:.3f}")
     for r in ours:
-        check(r.html_gzip <= MAX_HTML_GZIP, f"/{r.url}: HTML {r.html_gzip:,} bytes gzipped (budget {MAX_HTML_GZIP:,}, "
-              f"the first round trip); plain Material {plain_of[r.url].html_gzip:,}")
+        check(r.html_gzip <= MAX_HTML_GZIP, f"/{r.url}: HTML {r.html_gzip:,} bytes gzipped with a "
+              f"{len(LONG_SITE_URL)}-character site_url (budget {MAX_HTML_GZIP:,}, the first round trip); "
+              f"plain Material {plain_of[r.url].html_gzip:,}")
     landing = next(r for r in ours if r.url == "")
     plain_landing = plain_of[""]
     check(landing.total_bytes <= MAX_LANDING_BYTES,

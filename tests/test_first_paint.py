@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PAGES, ROOT, VIEWPORTS
+from conftest import PAGES, ROOT, TEST_SITE_URL, VIEWPORTS
 from drivers import booted
 
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
@@ -98,7 +98,7 @@ def test_each_page_inlines_its_critical_css_and_links_one_shared_stylesheet(site
         assert not any("bundle." in src for src in sources), f"{name}: Material's script is not a site script: {sources}"
         href = links[0]["href"]
         assert not urlsplit(href).scheme and not href.startswith("//"), f"{name}: {href} is not a file of the site"
-        base = "https://example.github.io/igyoshu-kouryukai/"
+        base = TEST_SITE_URL
         url = urljoin(base + name.removesuffix("index.html"), href)
         assert url.startswith(base), f"{name}: {href} points out of the site"
         target = site / url.removeprefix(base)
