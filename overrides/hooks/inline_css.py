@@ -171,10 +171,8 @@ LATER_ICONS = (
 )
 # Markup of the theme that no reader, browser or search engine uses, left out of the first flight:
 # <meta name="generator"> (MkDocs' and Material's versions); <link rel="prev"/"next"> (no browser
-# acts on them, and Google stopped reading them in 2019); the aria-label of the footer's 前/次
-# links, which only repeats their text (「前 1回目:…」 is their name without it).
-UNREAD_MARKUP = re.compile(r'<meta name="generator" content="[^"]*">\n?|<link rel="(?:prev|next)" href="[^"]*">\n?'
-                       r'|(?<=class="md-footer__link md-footer__link--(?:prev|next)") aria-label="[^"]*"')
+# acts on them, and Google stopped reading them in 2019).
+UNREAD_MARKUP = re.compile(r'<meta name="generator" content="[^"]*">\n?|<link rel="(?:prev|next)" href="[^"]*">\n?')
 # Material's words for features this site does not have: copying code blocks, a version menu.
 UNUSED_WORDS = ("clipboard.", "select.version")
 JSON_SCRIPT = re.compile(r'(<script\b[^>]*\btype="application/(?:ld\+)?json"[^>]*>)(.*?)(</script>)', re.S)
