@@ -7,6 +7,10 @@
     .venv/bin/python tests/screenshots.py OUT --check-link [--webkit]
                                 # the event check sent as a link and a red flag's send row, on a
                                 # phone, light and dark: OUT/check-link-<state>-<engine>-<scheme>.png
+    .venv/bin/python tests/screenshots.py OUT --search [--webkit]
+                                # a phone's first screen, then search opened by the first tap and
+                                # 名刺 committed as a Japanese keyboard does, light and dark:
+                                # OUT/search-<state>-<engine>-<scheme>.png
 
 Not a test: a way to look. Builds the site, serves it on 127.0.0.1, drives Chromium (or
 WebKitGTK, through tests/drivers.py). --full: the whole page; --open: red flags open.
@@ -101,21 +105,44 @@ def check_link(new_tab, out: Path, name: str) -> None:
     tab.close()
 
 
-def check_link_states(base: str, statuses: dict[str, int], out: Path) -> None:
+def search_opened(new_tab, out: Path, name: str) -> None:
+    """Issue 22: the first screen as a phone shows it (Material's script not run), then the search
+    box opened by the first tap, with what a Japanese keyboard committed and its results."""
+    tab = new_tab()
+    tab.open("events/second/")
+    tab.booted()
+    for state in ("first-screen", "opened", "results"):
+        if state == "opened":
+            tab.tap("label.md-header__button[for=__search]")
+            tab.wait_for("() => document.activeElement === document.querySelector('.md-search__input')")
+        elif state == "results":
+            tab.commit_text(".md-search__input", "名刺")
+            tab.wait_for("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=15)
+        target = out / f"search-{state}-{name}.png"
+        tab.screenshot(target)
+        print(target)
+    tab.close()
+
+
+def each_engine(base: str, statuses: dict[str, int], out: Path, shots) -> None:
     from drivers import ChromiumTab, WebKitSession, WebKitTab
 
     for scheme in ("light", "dark"):
         if "--webkit" in sys.argv:
             session = WebKitSession(base, statuses, dark=scheme == "dark")  # MiniBrowser --dark-mode
             try:
-                check_link(lambda: WebKitTab(session, "phone"), out, f"webkit-{scheme}")
+                shots(lambda: WebKitTab(session, "phone"), out, f"webkit-{scheme}")
             finally:
                 session.close()
             continue
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            check_link(lambda: ChromiumTab(browser, base, "phone", color_scheme=scheme), out, f"chromium-{scheme}")
+            shots(lambda: ChromiumTab(browser, base, "phone", color_scheme=scheme), out, f"chromium-{scheme}")  # noqa: B023
             browser.close()
+
+
+def check_link_states(base: str, statuses: dict[str, int], out: Path) -> None:
+    each_engine(base, statuses, out, check_link)
 
 
 def main(out: Path) -> int:
@@ -129,6 +156,8 @@ def main(out: Path) -> int:
         with serve(Path(tmp), statuses=statuses) as base:
             if "--check-link" in sys.argv:
                 check_link_states(base, statuses, out)
+            elif "--search" in sys.argv:
+                each_engine(base, statuses, out, search_opened)
             elif "--webkit" in sys.argv:
                 webkit(base, statuses, out)
             else:
