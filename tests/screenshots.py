@@ -105,6 +105,10 @@ def check_link(new_tab, out: Path, name: str) -> None:
     tab.close()
 
 
+# No transition or animation running (the search box slides in).
+STILL = "() => document.getAnimations().every(a => a.playState !== 'running')"
+
+
 def search_opened(new_tab, out: Path, name: str) -> None:
     """Issue 22: the first screen as a phone shows it (Material's script not run), then the search
     box opened by the first tap, with what a Japanese keyboard committed and its results."""
@@ -118,6 +122,7 @@ def search_opened(new_tab, out: Path, name: str) -> None:
         elif state == "results":
             tab.commit_text(".md-search__input", "名刺")
             tab.wait_for("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=15)
+        tab.wait_for(STILL, what="the search box's transitions to end")
         target = out / f"search-{state}-{name}.png"
         tab.screenshot(target)
         print(target)
