@@ -270,41 +270,39 @@ def first_paint(html: str, page_dir: str, config: MkDocsConfig) -> str:
 
 def toggle_icon(match: re.Match[str]) -> str:
     """The palette toggle without its <svg>, which the shared stylesheet draws (TOGGLE_ICON)."""
-    known = _build.toggle_icons.setdefault(match["id"], match["svg"])
-    if known != match["svg"]:
-        raise PluginError(f"overrides/hooks/inline_css.py: the palette toggle {match['id']} has another icon on "
-                          "another page; every page must show the same.")
+    same_icon(_build.toggle_icons, match["id"], match["svg"], "the palette toggle " + match["id"])
     return match["label"]
 
 
 def later_icon(match: re.Match[str], where: str) -> str:
     """The markup without the <svg> of one of LATER_ICONS, which the shared stylesheet draws."""
-    known = _build.later_icons.setdefault(where, match["svg"])
-    if known != match["svg"]:
-        raise PluginError(f"overrides/hooks/inline_css.py: {where} has another icon on another page; "
-                          "every page must show the same (LATER_ICONS).")
+    same_icon(_build.later_icons, where, match["svg"], where)
     return match["before"]
 
 
-def later_icon_css() -> str:
-    """Each of LATER_ICONS drawn in the box its <svg> had (Material's .md-icon svg: 1.2rem)."""
-    rules = []
-    for where, svg in sorted(_build.later_icons.items()):
-        mask = f'url("data:image/svg+xml;charset=utf-8,{quote(svg)}") center/contain no-repeat'
-        rules.append(f'{where}:before{{content:"";display:block;width:1.2rem;height:1.2rem;'
-                     f"background-color:currentcolor;-webkit-mask:{mask};mask:{mask}}}")
-    return "".join(rules)
+def same_icon(known: dict[str, str], key: str, svg: str, what: str) -> None:
+    if known.setdefault(key, svg) != svg:
+        raise PluginError(f"overrides/hooks/inline_css.py: {what} has another icon on another page; "
+                          "every page must show the same.")
 
 
 def toggle_icon_css() -> str:
     """Each palette toggle's icon, drawn as Material draws an icon <svg> in a header button, in
     the box that TOGGLE_BOX_RULE in the critical CSS keeps for it."""
-    rules = []
-    for toggle, svg in sorted(_build.toggle_icons.items()):
-        mask = f'url("data:image/svg+xml;charset=utf-8,{quote(svg)}") center/contain no-repeat'
-        rules.append(f".md-header__button[for={toggle}]:before{{background-color:currentcolor;"
-                     f"-webkit-mask:{mask};mask:{mask}}}")
-    return "".join(rules)
+    return "".join(icon_rule(f".md-header__button[for={toggle}]", svg)
+                   for toggle, svg in sorted(_build.toggle_icons.items()))
+
+
+def later_icon_css() -> str:
+    """Each of LATER_ICONS drawn in the box its <svg> had (Material's .md-icon svg: 1.2rem)."""
+    return "".join(icon_rule(where, svg, 'content:"";display:block;width:1.2rem;height:1.2rem;')
+                   for where, svg in sorted(_build.later_icons.items()))
+
+
+def icon_rule(selector: str, svg: str, box: str = "") -> str:
+    """The <svg> as a mask of the element's ::before, painted in the text's colour."""
+    mask = f'url("data:image/svg+xml;charset=utf-8,{quote(svg)}") center/contain no-repeat'
+    return f"{selector}:before{{{box}background-color:currentcolor;-webkit-mask:{mask};mask:{mask}}}"
 
 
 def built_stylesheets(hrefs: list[str], page_dir: str, config: MkDocsConfig) -> list[Path]:
