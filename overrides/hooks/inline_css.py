@@ -17,16 +17,17 @@ gzipped). So each page gets:
   sees it, even one whose media does not match, and on a slow line that download competes with
   the first paint. Instead a small script in <head> (first_paint.js; no `onload=` handler:
   the CSP forbids them), with the page's scripts taken from the end of <body> into its
-  data-scripts:
+  data-material (Material's bundle) and data-scripts (the site's):
     * on screens at least WIDE_EM wide (tablets, desktops, phones held sideways) adds it at
       once: their first screen holds more than a phone's (the search field, sidebars, more
       text), more CSS than the first flight has room for. They wait for it
       (`blocking="render"`, or hidden until it comes where a browser does not know that)
       rather than flash;
     * once the page is parsed and its first screen painted, adds it on other screens, and
-      then the page's scripts (Material's first), fetched meanwhile, which run once it is in:
-      they measure the finished layout, as before. Material starts on DOMContentLoaded, which
-      has passed by then: the script hands it the document;
+      then the page's scripts, fetched meanwhile, which run once it is in: they measure the
+      finished layout. Material's runs first on a wide screen (it starts on DOMContentLoaded,
+      which has passed by then: the script hands it the document); a phone only fetches it,
+      and docs/javascripts/material.js runs it when the reader reaches for search;
   without JavaScript, a <noscript> <link> in <head> loads it on every screen.
 - its white space collapsed (outside <pre>, <code>, <textarea>, <script>, <style>), JSON
   data blocks written in UTF-8 instead of \\u escapes, Material's configuration without what the
