@@ -163,3 +163,86 @@ def test_a_page_printed_at_once_on_a_phone_prints_as_once_settled(browser, serve
             assert not changed, f"/{url}: sheets {changed} differ when printed before the stylesheet came"
     finally:
         context.close()
+
+
+# Each distinct icon image (a CSS mask with an SVG data: URI) makes a browser build a whole SVG
+# document, about 10 ms each on a slow phone, in the task that applies the shared stylesheet,
+# where a reader's first tap waits (bench/taps.py). So an icon nobody can see yet has no image:
+# the closed menu's, the closed search's clear button; the share icons are inline <svg>s that
+# share.js draws from the same data (masks only without JavaScript).
+MASKS = """selectors => selectors.map(([selector, pseudo]) => [...document.querySelectorAll(selector)].map(e => {
+  const s = getComputedStyle(e, pseudo);
+  const image = s.getPropertyValue('mask-image') || s.getPropertyValue('-webkit-mask-image');
+  return image && image !== 'none' ? image.slice(0, 40) : 'none';
+}))"""
+HIDDEN_ICONS = [[".md-sidebar--primary .md-nav__icon", "::after"],
+                [".md-sidebar--primary .md-nav__link[for=__toc] .md-icon", "::after"],
+                [".md-search__options .md-search__icon", "::before"]]
+SHARE_ICONS = """() => [...document.querySelectorAll('.ik-share__icon')].map(e => {
+  const s = getComputedStyle(e), svg = e.querySelector(':scope > svg');
+  const image = s.getPropertyValue('mask-image') || s.getPropertyValue('-webkit-mask-image');
+  return {icon: e.className, svg: Boolean(svg && svg.querySelector('path')),
+          fill: svg ? getComputedStyle(svg).fill === s.color : false, mask: image && image !== 'none'};
+})"""
+
+
+@pytest.mark.browser
+@ON_PHONES
+def test_icons_nobody_sees_yet_build_no_image_and_show_when_needed(reader):
+    reader.open("events/second/")
+    reader.booted()
+    drawer, toc, clear = reader.js(MASKS, HIDDEN_ICONS)
+    assert drawer and toc and clear, f"{reader.where}: the menu's or search's icons are missing from the page"
+    assert set(drawer + toc + clear) == {"none"}, f"{reader.where}: hidden icons have images: {drawer, toc, clear}"
+
+    shares = reader.js(SHARE_ICONS)
+    assert len(shares) >= 7, f"{reader.where}: share icons missing: {shares}"
+    wrong = [s for s in shares if not s["svg"] or not s["fill"] or s["mask"]]
+    assert not wrong, f"{reader.where}: share icons not drawn as inline <svg> in the text colour: {wrong}"
+
+    # The menu's arrows and its table-of-contents icon are there once it opens.
+    reader.tap("label.md-header__button[for=__drawer]")
+    reader.wait_for(f"s => ({MASKS})(s).slice(0, 2).flat().every(m => m.startsWith('url('))", HIDDEN_ICONS[:2],
+                    what="the open menu's icons")
+
+    # A red flag's send row, made when it opens, draws its icons the same way.
+    reader.js("() => { document.getElementById('__drawer').checked = false; }")  # closed as by the overlay
+    reader.tap("details.red-flag > summary")
+    reader.wait_for("() => document.querySelectorAll('details.red-flag .ik-flag-send svg path').length === 2",
+                    what="the flag's send row with its two icons")
+    assert not reader.problems(), f"{reader.where}:\n" + "\n".join(reader.problems())
+
+
+@pytest.mark.browser
+def test_without_javascript_the_share_icons_are_masks(browser, server):
+    context = browser.new_context(locale="ja-JP", java_script_enabled=False, **VIEWPORTS["phone"])
+    try:
+        tab = context.new_page()
+        tab.goto(server + "events/second/", wait_until="load")
+        shares = tab.evaluate(SHARE_ICONS)
+        assert shares and all(s["mask"] and not s["svg"] for s in shares), f"share icons without JavaScript: {shares}"
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["events/second/", "background/#rf-sdgs-health-talk"])
+def test_a_phone_first_paints_the_whole_parsed_page(browser, server, path):
+    """Painted while the rest of the page is still coming, a phone would show its top, then
+    jump to the section linked, and lay the page out again right after that first paint,
+    where a reader's first tap waits (first_paint.js: ik-wait until DOMContentLoaded)."""
+    context = browser.new_context(locale="ja-JP", **VIEWPORTS["phone"])
+    try:
+        tab = context.new_page()
+        # A slow phone's CPU, as bench/taps.py measures (on a fast one, parsing may simply end first).
+        context.new_cdp_session(tab).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        tab.goto(server + path, wait_until="load")
+        tab.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
+        fcp, parsed, waiting = tab.evaluate("""() => [
+            performance.getEntriesByName('first-contentful-paint')[0].startTime,
+            performance.getEntriesByType('navigation')[0].domInteractive,
+            document.documentElement.classList.contains('ik-wait')]""")
+        assert fcp >= parsed, f"{path}: first paint at {fcp:.0f} ms, before the page was parsed ({parsed:.0f} ms)"
+        assert not waiting, f"{path}: still hidden after load"
+    finally:
+        context.close()

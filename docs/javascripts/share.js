@@ -10,10 +10,17 @@
 // 「このサインを送る」 at its end: LINE and リンクをコピー, sending the link to that flag
 // (page/#rf-…, which opens it) with its summary as the text. Made here, not written into every
 // flag's markup: it costs the pages' first flight nothing, and without JavaScript it is not there.
+//
+// And the share icons (the bar's, the check's LINE button, a flag's send row) become inline <svg>s,
+// drawn from the data share.css keeps for them: see there why not masks.
 (() => {
   "use strict";
 
   const MESSAGE_MS = 4000;
+  const SVG_DATA = /^url\(\s*["']?data:image\/svg\+xml(?:;charset=utf-8)?,(.*?)["']?\s*\)$/is;
+  const drawn = new Map(); // --ik-share-icon's value: the <svg> made from it, to copy
+
+  for (const span of document.querySelectorAll(".ik-share__icon")) draw(span);
 
   for (const bar of document.querySelectorAll("[data-ik-share]")) {
     const url = bar.dataset.url;
@@ -110,6 +117,7 @@
     manual.append(fieldLabel, field);
     row.append(label, line, copy, status, manual);
     flag.append(row);
+    for (const span of row.querySelectorAll(".ik-share__icon")) draw(span); // in the page: its style says which
 
     let timer = 0;
     const say = (message) => {
@@ -142,6 +150,30 @@
     const made = element("span", className);
     made.setAttribute("aria-hidden", "true");
     return made;
+  }
+
+  // The icon a span stands for, as an inline <svg> inside it; nothing when its data is not an
+  // SVG data: URI (the span then stays an empty box, as it was before this ran).
+  function draw(span) {
+    if (span.firstElementChild) return;
+    const value = getComputedStyle(span).getPropertyValue("--ik-share-icon").trim();
+    if (!drawn.has(value)) {
+      const match = SVG_DATA.exec(value);
+      let svg = null;
+      if (match) {
+        let text = match[1];
+        try { text = decodeURIComponent(text); } catch { /* already plain text */ }
+        const parsed = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+        if (parsed.namespaceURI === "http://www.w3.org/2000/svg" && parsed.localName === "svg") svg = parsed;
+      }
+      drawn.set(value, svg);
+    }
+    const svg = drawn.get(value);
+    if (!svg) return;
+    const copy = document.importNode(svg, true);
+    copy.setAttribute("aria-hidden", "true");
+    copy.setAttribute("focusable", "false");
+    span.append(copy);
   }
 
   // The page's address in a read-only field under the buttons, hidden until copying fails.

@@ -19,12 +19,16 @@
     return (parent || d.head).appendChild(e);
   }
 
-  // Wide screens (tablets, desktops, phones held sideways) first show more than the inline CSS
-  // covers: they get the stylesheet at once and paint nothing until it is in, as with a <link>
-  // in <head>: blocking="render" where browsers know it; elsewhere the inline CSS hides the
-  // page while <html> has the class ik-wait.
+  // Nothing shows while <html> has the class ik-wait (the inline CSS hides the page). A phone
+  // first shows the page once it is parsed: whole, at the place a link to one of its sections
+  // opens it, and laid out once. Painted while the rest is still coming, the page would show
+  // its top first, then jump, and lay out again right after that first paint, where a reader's
+  // first tap waits (bench/taps.py: 200 ms and more at 4x). Wide screens (tablets, desktops,
+  // phones held sideways) first show more than the inline CSS covers: they get the stylesheet
+  // at once and paint nothing until it is in, as with a <link> in <head>: blocking="render"
+  // where browsers know it, and ik-wait until it comes.
+  root.classList.add("ik-wait");
   if (wide) {
-    root.classList.add("ik-wait");
     link = add("link", {rel: "stylesheet", href: data.css, blocking: "render"});
     link.onload = link.onerror = function () {
       link.done = 1;
@@ -38,6 +42,7 @@
   // already, and the scripts are fetched; they run, in order, once the stylesheet is in, so
   // they measure the final layout.
   d.addEventListener("DOMContentLoaded", function () {
+    wide || root.classList.remove("ik-wait");
     var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
     if (types.indexOf("paint") < 0) {
       requestAnimationFrame(function () {

@@ -111,7 +111,7 @@ LATER_TOGGLES = frozenset({"search"})
 # is critical): nothing moves when the shared stylesheet draws them.
 # Until then the drawer opens and reads without them, and the first flight carries 0.3 KB less.
 # Scroll bars' own pseudo-elements go too, for the reason NOT_AT_FIRST_PAINT gives.
-ICONS_LATER = re.compile(r"\.md-nav__icon:+after\s*$|\.md-nav__link\[for=__toc\] \.md-icon:+after\s*$"
+ICONS_LATER = re.compile(r"\.md-nav__icon:+after\s*$|\.md-nav__link\[for=\"?__toc\"?\] \.md-icon:+after\s*$"
                          r"|\.md-nav__title \.md-logo\s*$|\.md-nav__title \.md-nav__button\.md-logo svg\s*$"
                          r"|::-webkit-scrollbar")
 # Properties that change nothing on a screen nobody has touched yet, left out of the critical
