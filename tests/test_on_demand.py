@@ -246,3 +246,34 @@ def test_a_phone_first_paints_the_whole_parsed_page(browser, server, path):
         assert not waiting, f"{path}: still hidden after load"
     finally:
         context.close()
+
+
+RECORD_TRANSITIONS = """
+  window.__transitions = [];
+  document.addEventListener('transitionrun', e => {
+    const t = e.target;
+    window.__transitions.push(`${t.tagName.toLowerCase()}.${String(t.className).split(' ')[0]} ${e.propertyName}`);
+  }, true);
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["", "check/", "events/second/"])
+def test_nothing_fades_when_the_shared_stylesheet_comes(browser, server, path):
+    """Each transition that starts then plays for a quarter of a second on the main thread, in the
+    first half second, where a reader's first tap waits (site.css, share.css). Chromium only: the
+    listener has to be there before the stylesheet comes, which WebDriver cannot arrange."""
+    context = browser.new_context(locale="ja-JP", **VIEWPORTS["phone"])
+    try:
+        context.add_init_script(RECORD_TRANSITIONS)
+        tab = context.new_page()
+        tab.goto(server + path, wait_until="load")
+        booted(tab)
+        assert tab.evaluate("() => [...document.styleSheets].some(s => /site\\.[0-9a-f]+\\.min\\.css$/.test(s.href))")
+        tab.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert tab.evaluate("() => window.__transitions") == [], f"/{path}: transitions started at load"
+        # The hover fade the share buttons keep: it plays when the reader hovers, not before.
+        tab.hover(".ik-share__link--line")
+        tab.wait_for_function("() => window.__transitions.length > 0")
+    finally:
+        context.close()
