@@ -207,7 +207,10 @@ def test_icons_nobody_sees_yet_build_no_image_and_show_when_needed(reader):
 
     # A red flag's send row, made when it opens, draws its icons the same way.
     reader.js("() => { document.getElementById('__drawer').checked = false; }")  # closed as by the overlay
+    reader.wait_for("() => document.getAnimations().every(a => a.playState !== 'running')",
+                    what="the menu to finish sliding shut")
     reader.tap("details.red-flag > summary")
+    reader.wait_for("() => document.querySelector('details.red-flag').open", what="the red flag to open")
     reader.wait_for("() => document.querySelectorAll('details.red-flag .ik-flag-send svg path').length === 2",
                     what="the flag's send row with its two icons")
     assert not reader.problems(), f"{reader.where}:\n" + "\n".join(reader.problems())
